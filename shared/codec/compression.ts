@@ -30,7 +30,7 @@
  * ports the same JS layer (`internal_zlib_base.ts`) over the same binding shape, so this runs in both; it is checked
  * at runtime and fails loudly (not with a DecodeError) if a runtime lacks it.
  */
-import { BrotliDecompress, Inflate, brotliCompressSync, constants, deflateSync } from 'node:zlib'
+import { BrotliDecompress, Inflate, brotliCompressSync, brotliDecompressSync, constants, deflateSync, inflateSync } from 'node:zlib'
 import { concatBytes } from '../bytes.ts'
 import { DecodeError } from '../errors.ts'
 
@@ -141,6 +141,18 @@ const CALL_WINDOW = 1 << 15
 const EMPTY = new Uint8Array(0)
 
 function decompressBounded(algo: CompressionAlgo, input: Uint8Array, start: number, cap: number): Bounded {
+  // Fast path for the common case, a well-formed stream within the cap: the public one-shot API is as fast as bare
+  // inflate. Anything else (truncated, corrupt, over the cap) throws there and takes the careful path below, which
+  // returns the exact readable prefix.
+  try {
+    const whole =
+      algo === 'zlib'
+        ? inflateSync(input.subarray(start), { maxOutputLength: cap })
+        : brotliDecompressSync(input.subarray(start), { maxOutputLength: cap })
+    return { data: new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength), complete: true }
+  } catch {
+    // fall through
+  }
   const engine = openEngine(algo)
   try {
     let out = new Uint8Array(Math.min(cap, Math.max(MIN_OUTPUT_CHUNK, (input.length - start) * 8)))

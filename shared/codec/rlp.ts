@@ -18,7 +18,7 @@
  * The reader walks only the shape the caller asks for, so nesting depth is bounded by the caller's schema.
  * Every failure is a `DecodeError` with an {@link RlpErrorCode}.
  */
-import { toRlp } from 'viem'
+
 import { DecodeError } from '../errors.ts'
 
 export type RlpErrorCode =
@@ -207,8 +207,17 @@ export class RlpReader {
 
 /** Minimal big-endian bytes of a non-negative integer (empty for zero), i.e. the RLP integer payload. */
 export function uintToMinimalBytes(value: bigint | number): Uint8Array {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) {
+    // Fast path for sizes, nonces and gas (hot in span-batch re-encoding).
+    let n = 0
+    for (let v = value; v > 0; v = Math.floor(v / 256)) n++
+    const out = new Uint8Array(n)
+    for (let i = n - 1, v = value; i >= 0; i--, v = Math.floor(v / 256)) out[i] = v % 256
+    return out
+  }
   let v = BigInt(value)
   if (v < 0n) throw new RangeError(`negative integer: ${v}`)
+  if (v <= BigInt(Number.MAX_SAFE_INTEGER)) return uintToMinimalBytes(Number(v))
   const out: number[] = []
   while (v > 0n) {
     out.push(Number(v & 0xffn))
@@ -233,9 +242,14 @@ function header(short: number, long: number, size: number): Uint8Array {
   return out
 }
 
-/** RLP encoding of a byte string (viem `toRlp`). */
+/** RLP encoding of a byte string (same bytes as viem `toRlp(bytes, 'bytes')`, without its hex round trips). */
 export function encodeRlpBytes(bytes: Uint8Array): Uint8Array {
-  return toRlp(bytes, 'bytes')
+  if (bytes.length === 1 && bytes[0] < 0x80) return bytes.slice()
+  const h = header(0x80, 0xb7, bytes.length)
+  const out = new Uint8Array(h.length + bytes.length)
+  out.set(h)
+  out.set(bytes, h.length)
+  return out
 }
 
 /** RLP encoding of an unsigned integer. */
@@ -247,16 +261,34 @@ export function encodeRlpUint(value: bigint | number): Uint8Array {
  * RLP list of already-encoded items. viem's `toRlp` only takes raw leaves, but the span-batch codecs splice validated
  * sub-items (access lists, authorization lists) byte for byte, so they need a list builder over encoded items.
  */
-export function encodeRlpList(encodedItems: readonly Uint8Array[]): Uint8Array {
+export function encodeRlpList(encodedItems: readonly Uint8Array[], typePrefix?: number): Uint8Array {
   let size = 0
   for (const item of encodedItems) size += item.length
   const h = header(0xc0, 0xf7, size)
-  const out = new Uint8Array(h.length + size)
-  out.set(h)
-  let o = h.length
+  // An EIP-2718 type byte, when given, goes in front of the list in the same allocation.
+  const p = typePrefix === undefined ? 0 : 1
+  const out = new Uint8Array(p + h.length + size)
+  if (p) out[0] = typePrefix as number
+  out.set(h, p)
+  let o = p + h.length
   for (const item of encodedItems) {
     out.set(item, o)
     o += item.length
   }
   return out
+}
+
+/** RLP encoding of a big-endian unsigned integer given as bytes, leading zeros stripped, in one allocation. */
+export function encodeRlpUintBytes(bytes: Uint8Array): Uint8Array {
+  let i = 0
+  while (i < bytes.length && bytes[i] === 0) i++
+  const n = bytes.length - i
+  if (n === 1 && bytes[i] < 0x80) return Uint8Array.of(bytes[i])
+  if (n < 56) {
+    const out = new Uint8Array(1 + n)
+    out[0] = 0x80 + n
+    for (let k = 0; k < n; k++) out[1 + k] = bytes[i + k]
+    return out
+  }
+  return encodeRlpBytes(bytes.subarray(i))
 }

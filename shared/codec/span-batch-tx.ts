@@ -20,9 +20,9 @@ import {
   encodeRlpBytes,
   encodeRlpList,
   encodeRlpUint,
+  encodeRlpUintBytes,
   type RlpErrorCode,
   RlpReader,
-  trimLeadingZeros,
 } from './rlp.ts'
 
 export type SpanBatchTxType = 0 | 1 | 2 | 4
@@ -73,10 +73,10 @@ export function spanBatchTxToTransaction(data: Uint8Array, fields: SpanBatchTxFi
   const nonce = encodeRlpUint(fields.nonce)
   const gas = encodeRlpUint(fields.gas)
   const to = fields.to === null ? EMPTY_STRING : encodeRlpBytes(fields.to)
-  const r = encodeRlpBytes(trimLeadingZeros(fields.r))
-  const s = encodeRlpBytes(trimLeadingZeros(fields.s))
+  const r = encodeRlpUintBytes(fields.r)
+  const s = encodeRlpUintBytes(fields.s)
   const y = encodeRlpUint(fields.yParity)
-  const chain = encodeRlpUint(chainId)
+  const chain = encodedChainId(chainId)
   if (data.length > 0 && data[0] > 0x7f) {
     const top = new RlpReader(data)
     const f = top.list()
@@ -121,7 +121,7 @@ export function spanBatchTxToTransaction(data: Uint8Array, fields: SpanBatchTxFi
   }
   f.finish()
   top.finish()
-  return withType(type, encodeRlpList(body))
+  return encodeRlpList(body, type)
 }
 
 /**
@@ -202,7 +202,7 @@ export function transactionToSpanBatchTx(
   }
   if (v > 1n) throw new DecodeError('span-batch-tx-signature', `typed tx y-parity ${v} is not 0 or 1`)
   const fields = { nonce, gas, to, r: word(r), s: word(s), yParity: v === 1n ? 1 : 0, protected: true } as const
-  return { type, data: withType(type, encodeRlpList(items)), fields }
+  return { type, data: encodeRlpList(items, type), fields }
 }
 
 /** `to` of a legacy/1/2 tx: geth `*common.Address` with `rlp:"nil"` — empty string is nil, else exactly 20 bytes. */
@@ -245,13 +245,6 @@ function readAuthorizationList(f: RlpReader): Uint8Array {
   return f.bytes.subarray(start, f.offset)
 }
 
-function withType(type: number, payload: Uint8Array): Uint8Array {
-  const out = new Uint8Array(payload.length + 1)
-  out[0] = type
-  out.set(payload, 1)
-  return out
-}
-
 function toBigint(bytes: Uint8Array): bigint {
   let v = 0n
   for (const b of bytes) v = (v << 8n) | BigInt(b)
@@ -264,4 +257,15 @@ function word(minimal: Uint8Array): Uint8Array {
   const out = new Uint8Array(32)
   out.set(minimal, 32 - minimal.length)
   return out
+}
+
+// Every tx of a batch re-encodes the same chain id; keep the last encoding.
+let lastChainId = -1n
+let lastChainIdRlp: Uint8Array = new Uint8Array(0)
+function encodedChainId(chainId: bigint): Uint8Array {
+  if (chainId !== lastChainId) {
+    lastChainIdRlp = encodeRlpUint(chainId)
+    lastChainId = chainId
+  }
+  return lastChainIdRlp
 }

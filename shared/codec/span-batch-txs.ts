@@ -55,6 +55,7 @@ export type SpanBatchTxsErrorCode =
  * @returns `[txs, nextOffset]`.
  * @throws DecodeError with a {@link SpanBatchTxsErrorCode}.
  */
+// Fields are views into `bytes` (no copies: decoding is on the hot path and nothing mutates them).
 export function readSpanBatchTxs(bytes: Uint8Array, offset: number, txCount: number): [SpanBatchTxs, number] {
   if (txCount > MAX_SPAN_BATCH_ELEMENT_COUNT) {
     throw new DecodeError('span-batch-too-big', `span batch has ${txCount} txs, more than the element limit`)
@@ -68,13 +69,13 @@ export function readSpanBatchTxs(bytes: Uint8Array, offset: number, txCount: num
   ensureRemaining(bytes, at, 64 * txCount, 'tx_sigs')
   const sigs: { r: Uint8Array; s: Uint8Array }[] = new Array(txCount)
   for (let i = 0; i < txCount; i++, at += 64) {
-    sigs[i] = { r: bytes.slice(at, at + 32), s: bytes.slice(at + 32, at + 64) }
+    sigs[i] = { r: bytes.subarray(at, at + 32), s: bytes.subarray(at + 32, at + 64) }
   }
 
   const toCount = txCount - countBits(contractCreationBits)
   ensureRemaining(bytes, at, 20 * toCount, 'tx_tos')
   const tos: Uint8Array[] = new Array(toCount)
-  for (let i = 0; i < toCount; i++, at += 20) tos[i] = bytes.slice(at, at + 20)
+  for (let i = 0; i < toCount; i++, at += 20) tos[i] = bytes.subarray(at, at + 20)
 
   const datas: Uint8Array[] = []
   let legacyCount = 0
@@ -87,7 +88,7 @@ export function readSpanBatchTxs(bytes: Uint8Array, offset: number, txCount: num
     const h = readRlpHeader(bytes, at, bytes.length, MAX_SPAN_BATCH_ELEMENT_COUNT)
     if (!h.list) throw new DecodeError('rlp-expected-list', `tx_datas[${i}] at ${start} is not an RLP list`)
     at = h.end
-    datas.push(bytes.slice(start, at))
+    datas.push(bytes.subarray(start, at))
     if (type === 0) legacyCount++
   }
 
