@@ -8,6 +8,7 @@ import { stringify } from './json.ts'
 import { decodeBlobCommand } from './commands/decode-blob.ts'
 import { decodeChannelCommand } from './commands/decode-channel.ts'
 import { decodeTxCommand } from './commands/decode-tx.ts'
+import { deriveCommand } from './commands/derive.ts'
 import { depositCommand } from './commands/deposit.ts'
 import { headerHashCommand } from './commands/header-hash.ts'
 import { l1InfoCommand } from './commands/l1-info.ts'
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
   deposit: { run: depositCommand, usage: 'deposit <log JSON>' },
   'header-hash': { run: headerHashCommand, usage: 'header-hash <block JSON>' },
   'upgrade-txs': { run: upgradeTxsCommand, usage: 'upgrade-txs <ecotone|fjord|isthmus|jovian|karst>' },
+  derive: { run: deriveCommand, usage: 'derive --chain <name|rollup.json> --input <file.json>' },
 }
 
 function help(): string {

@@ -59,3 +59,25 @@ export type PayloadAttributes = {
   /** Jovian+. */
   minBaseFee?: bigint
 }
+
+/** An L1 transaction as derivation needs it (from `eth_getBlockByNumber(n, true)`; `from` as the RPC recovered it). */
+export type L1Transaction = {
+  from: Hex
+  to: Hex | null
+  /** EIP-2718 type (0 legacy). */
+  type: number
+  input: Hex
+  blobVersionedHashes?: Hex[]
+}
+
+/**
+ * Everything derivation reads from one L1 block. `transactions` must be all of the block's transactions in order
+ * (blob indices count the blobs of every transaction); `logs` at least every log of the portal and the SystemConfig
+ * (others are ignored); `blobs` the blobs of batcher blob transactions, by versioned hash.
+ */
+export type L1Input = {
+  header: L1BlockInfo
+  transactions: L1Transaction[]
+  logs: L1Log[]
+  blobs?: Record<string, Hex>
+}
