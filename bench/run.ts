@@ -1,6 +1,14 @@
-/** `npm run bench`: the project's benchmarks (not run in CI). */
+/** `npm run bench`: the project's benchmarks (not run in CI). `npm run bench -- --workerd` also runs them in workerd. */
 import { benchChannelDecode } from './channel-decode.ts'
+import { benchDerive, formatDerive } from './derive.ts'
 
 console.log(`node ${process.version}, ${new Date().toISOString()}`)
-console.log('span-batch channel decode (decompress + RLP + span-batch decode + derive with tx re-encoding):')
+console.log('span-batch channel decode (decompress + RLP + span-batch decode + derive with tx re-encoding), Node:')
 for (const line of benchChannelDecode()) console.log(`  ${line}`)
+console.log('derivation (whole deriver, Holocene rules, span batches of 100 blocks x 40 txs), Node:')
+for (const r of benchDerive()) console.log(`  ${formatDerive(r)}`)
+if (process.argv.includes('--workerd')) {
+  const { benchInWorkerd } = await import('./workerd.ts')
+  console.log('derivation inside workerd (wrangler dev --local):')
+  for (const line of await benchInWorkerd()) console.log(`  ${line}`)
+}
