@@ -33,7 +33,7 @@ export type L2BlockRef = {
 /** A log as `eth_getLogs` returns it, already parsed. */
 export type L1Log = {
   address: Hex
-  topics: Hex[]
+  topics: readonly Hex[]
   data: Hex
   /** Index of the log within the whole L1 block (source hashes depend on it). */
   logIndex: number
