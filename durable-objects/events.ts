@@ -1,0 +1,22 @@
+/**
+ * The names of everything the node records for the status page and logs: one union, one place (STYLE.md #10).
+ */
+export type NodeEventKind =
+  | 'started'
+  | 'heads-initialized'
+  | 'safe-advanced'
+  | 'unsafe-advanced'
+  | 'finalized-advanced'
+  | 'consolidated'
+  | 'attributes-built'
+  | 'attributes-invalid'
+  | 'derivation-reset'
+  | 'l1-reorg'
+  | 'stale-cursor'
+  | 'engine-error'
+  | 'critical'
+
+export type NodeEvent = { id: number; at: number; kind: NodeEventKind; detail: Record<string, unknown> }
+
+/** How many events the object keeps. */
+export const MAX_EVENTS = 500

@@ -1,0 +1,121 @@
+/**
+ * Typed access to the RollupNode's SQLite state. Synchronous: Durable Object SQLite calls do not yield, so a method
+ * here never interleaves with another request (only awaits do).
+ */
+import type { L1BlockRef, L2BlockRef } from '../shared/deriver/types.ts'
+import { MAX_EVENTS, type NodeEvent, type NodeEventKind } from './events.ts'
+
+export type HeadName = 'unsafe' | 'safe' | 'finalized' | 'pending_safe'
+export type L1HeadName = 'l1_head' | 'l1_safe' | 'l1_finalized' | 'current_l1'
+
+export type Cursor = { version: number; checkpoint: string | null; nextL1: number; updatedAt: number }
+
+export class NodeState {
+  readonly #sql: SqlStorage
+  constructor(sql: SqlStorage) {
+    this.#sql = sql
+  }
+
+  head(name: HeadName): L2BlockRef | null {
+    const row = this.#sql.exec<{ ref: string }>(`SELECT ref FROM heads WHERE name = ?`, name).toArray()[0]
+    return row ? (JSON.parse(row.ref) as L2BlockRef) : null
+  }
+
+  setHead(name: HeadName, ref: L2BlockRef): void {
+    this.#sql.exec(`INSERT OR REPLACE INTO heads (name, ref) VALUES (?, ?)`, name, JSON.stringify(ref))
+  }
+
+  l1Head(name: L1HeadName): L1BlockRef | null {
+    const row = this.#sql.exec<{ ref: string }>(`SELECT ref FROM heads WHERE name = ?`, name).toArray()[0]
+    return row ? (JSON.parse(row.ref) as L1BlockRef) : null
+  }
+
+  setL1Head(name: L1HeadName, ref: L1BlockRef): void {
+    this.#sql.exec(`INSERT OR REPLACE INTO heads (name, ref) VALUES (?, ?)`, name, JSON.stringify(ref))
+  }
+
+  cursor(): Cursor | null {
+    const row = this.#sql
+      .exec<{ version: number; checkpoint: string | null; next_l1: number; updated_at: number }>(`SELECT version, checkpoint, next_l1, updated_at FROM cursor WHERE id = 1`)
+      .toArray()[0]
+    return row ? { version: row.version, checkpoint: row.checkpoint, nextL1: row.next_l1, updatedAt: row.updated_at } : null
+  }
+
+  /** Replace the cursor, bumping its version; returns the new version. */
+  setCursor(checkpoint: string | null, nextL1: number, now: number): number {
+    const version = (this.cursor()?.version ?? 0) + 1
+    this.#sql.exec(
+      `INSERT OR REPLACE INTO cursor (id, version, checkpoint, next_l1, updated_at) VALUES (1, ?, ?, ?, ?)`,
+      version,
+      checkpoint,
+      nextL1,
+      now,
+    )
+    return version
+  }
+
+  /** Safe-head DB: the safe head as of an L1 block (one entry per L1 block; the latest write for it wins). */
+  recordSafeHead(l1: { number: number; hash: string }, l2: { number: number; hash: string }): void {
+    this.#sql.exec(
+      `INSERT OR REPLACE INTO safe_head_db (l1_number, l1_hash, l2_number, l2_hash) VALUES (?, ?, ?, ?)`,
+      l1.number,
+      l1.hash,
+      l2.number,
+      l2.hash,
+    )
+  }
+
+  /** The safe head recorded at the highest L1 block ≤ `l1Number` (op-node `SafeHeadAtL1`). */
+  safeHeadAtL1(l1Number: number): { l1Block: { number: number; hash: string }; safeHead: { number: number; hash: string } } | null {
+    const row = this.#sql
+      .exec<{ l1_number: number; l1_hash: string; l2_number: number; l2_hash: string }>(
+        `SELECT l1_number, l1_hash, l2_number, l2_hash FROM safe_head_db WHERE l1_number <= ? ORDER BY l1_number DESC LIMIT 1`,
+        l1Number,
+      )
+      .toArray()[0]
+    return row ? { l1Block: { number: row.l1_number, hash: row.l1_hash }, safeHead: { number: row.l2_number, hash: row.l2_hash } } : null
+  }
+
+  /** Forget safe-head DB entries after an L1 block (reorg). */
+  truncateSafeHeadDb(afterL1: number): void {
+    this.#sql.exec(`DELETE FROM safe_head_db WHERE l1_number > ?`, afterL1)
+  }
+
+  /** Finality candidates: the last safe L2 block derived from each L1 block (op-node keeps 4·32+1). */
+  recordFinalityCandidate(l1: { number: number; hash: string }, l2: L2BlockRef): void {
+    this.#sql.exec(`INSERT OR REPLACE INTO finality (l1_number, l1_hash, l2) VALUES (?, ?, ?)`, l1.number, l1.hash, JSON.stringify(l2))
+    this.#sql.exec(`DELETE FROM finality WHERE l1_number NOT IN (SELECT l1_number FROM finality ORDER BY l1_number DESC LIMIT 129)`)
+  }
+
+  /** The highest candidate derived from an L1 block at or below `l1Number`. */
+  finalityCandidate(l1Number: number): { l1: { number: number; hash: string }; l2: L2BlockRef } | null {
+    const row = this.#sql
+      .exec<{ l1_number: number; l1_hash: string; l2: string }>(`SELECT l1_number, l1_hash, l2 FROM finality WHERE l1_number <= ? ORDER BY l1_number DESC LIMIT 1`, l1Number)
+      .toArray()[0]
+    return row ? { l1: { number: row.l1_number, hash: row.l1_hash }, l2: JSON.parse(row.l2) as L2BlockRef } : null
+  }
+
+  clearFinality(): void {
+    this.#sql.exec(`DELETE FROM finality`)
+  }
+
+  event(kind: NodeEventKind, detail: Record<string, unknown>, now: number): void {
+    this.#sql.exec(`INSERT INTO events (at, kind, detail) VALUES (?, ?, ?)`, now, kind, JSON.stringify(detail))
+    this.#sql.exec(`DELETE FROM events WHERE id <= (SELECT MAX(id) FROM events) - ?`, MAX_EVENTS)
+  }
+
+  events(limit = 50): NodeEvent[] {
+    return this.#sql
+      .exec<{ id: number; at: number; kind: string; detail: string }>(`SELECT id, at, kind, detail FROM events ORDER BY id DESC LIMIT ?`, limit)
+      .toArray()
+      .map((r) => ({ id: r.id, at: r.at, kind: r.kind as NodeEventKind, detail: JSON.parse(r.detail) as Record<string, unknown> }))
+  }
+
+  meta(key: string): string | null {
+    return this.#sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = ?`, key).toArray()[0]?.value ?? null
+  }
+
+  setMeta(key: string, value: string): void {
+    this.#sql.exec(`INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)`, key, value)
+  }
+}
