@@ -1,24 +1,63 @@
 /**
- * The op-edge Worker: HTTP (Hono) and, with later issues, the derive and batcher cron ticks.
+ * The op-edge Worker: HTTP (Hono) — JSON-RPC on `POST /`, `GET /healthz` — and, with issue #4, the derive tick.
  */
 import { Hono } from 'hono'
-import { chainByName } from '../shared/config/chains.ts'
+import { hasBearer } from './auth.ts'
+import { describeProblems, parseNodeConfig, type ConfigResult } from './config.ts'
+import { handleRpcBody, MAX_RPC_BODY, RPC_ERRORS } from './json-rpc.ts'
 
 export { RollupNode } from '../durable-objects/rollup-node.ts'
 
-const app = new Hono<{ Bindings: Env }>()
+type AppEnv = { Bindings: Env; Variables: { config: ConfigResult } }
+
+const app = new Hono<AppEnv>()
+
+// Settings are parsed once per isolate and env object (vars and secrets do not change while it lives).
+const parsed = new WeakMap<object, ConfigResult>()
+app.use(async function config(c, next) {
+  let result = parsed.get(c.env)
+  if (!result) {
+    result = parseNodeConfig(c.env as unknown as Record<string, unknown>)
+    parsed.set(c.env, result)
+  }
+  c.set('config', result)
+  await next()
+})
+
+function node(env: Env, chain: string) {
+  return env.ROLLUP_NODE.get(env.ROLLUP_NODE.idFromName(`${chain}:verifier`))
+}
 
 app.get('/healthz', async (c) => {
-  const chain = chainByName(c.env.CHAIN)
-  if (!chain) {
-    return c.json({ ok: false, reason: `CHAIN: unknown chain "${c.env.CHAIN}"` }, 503)
-  }
-  const stub = c.env.ROLLUP_NODE.get(c.env.ROLLUP_NODE.idFromName(`${chain.name}:verifier`))
-  const info = await stub.info()
-  return c.json({ ok: true, chain: chain.name, l2ChainId: chain.l2ChainId, node: info })
+  const cfg = c.get('config')
+  if (!cfg.ok) return c.json({ ok: false, reason: describeProblems(cfg.problems) }, 503)
+  const info = await node(c.env, cfg.config.chain.name).info()
+  return c.json({ ok: true, chain: cfg.config.chain.name, l2ChainId: cfg.config.chain.l2ChainId, node: info })
+})
+
+app.post('/', async (c) => {
+  const cfg = c.get('config')
+  if (!cfg.ok) return c.json({ jsonrpc: '2.0', id: null, error: { ...RPC_ERRORS.internal, message: `node misconfigured: ${describeProblems(cfg.problems)}` } }, 503)
+  const length = Number(c.req.header('content-length') ?? 0)
+  if (length > MAX_RPC_BODY) return c.json({ jsonrpc: '2.0', id: null, error: { ...RPC_ERRORS.invalidRequest, message: 'invalid request: body too large' } }, 413)
+  const body = await c.req.text()
+  if (body.length > MAX_RPC_BODY) return c.json({ jsonrpc: '2.0', id: null, error: { ...RPC_ERRORS.invalidRequest, message: 'invalid request: body too large' } }, 413)
+  const stub = node(c.env, cfg.config.chain.name)
+  const admin = hasBearer(c.req.header('authorization'), cfg.config.adminToken)
+  const out = await handleRpcBody(body, {
+    config: cfg.config,
+    admin,
+    backend: { syncStatus: () => stub.syncStatus(), safeHeadAtL1Block: (n) => stub.safeHeadAtL1Block(n) },
+  })
+  return out === undefined ? c.body(null, 204) : c.json(out)
 })
 
 app.notFound((c) => c.json({ error: 'not found' }, 404))
+app.onError((err, c) => {
+  // Never leak internals (URLs with keys, stack traces) to the client.
+  console.error(JSON.stringify({ event: 'http-error', message: err.message.split('\n')[0] }))
+  return c.json({ error: 'internal error' }, 500)
+})
 
 export default {
   fetch: app.fetch,

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest'
+import { hasBearer, safeEqual } from '../../../workers/auth.ts'
+import { describeProblems, parseNodeConfig } from '../../../workers/config.ts'
+import { chainByName } from '../../../shared/config/chains.ts'
+import { toRollupJson } from '../../../shared/config/parse-rollup-json.ts'
+
+describe('parseNodeConfig', () => {
+  it('default: a registry chain by name', () => {
+    const r = parseNodeConfig({ CHAIN: 'op-mainnet', ADMIN_TOKEN: 'a-long-enough-admin-token' })
+    expect(r.ok && r.config.chain.l2ChainId).toBe(10)
+    expect(r.ok && r.config.adminToken).toBe('a-long-enough-admin-token')
+  })
+
+  it('behavior: ROLLUP_CONFIG (rollup.json) overrides CHAIN', () => {
+    const json = toRollupJson({ ...chainByName('op-sepolia')!, forks: { ...chainByName('op-sepolia')!.forks } })
+    const r = parseNodeConfig({ CHAIN: 'my-chain', ROLLUP_CONFIG: JSON.stringify(json) })
+    expect(r.ok && r.config.chain.name).toBe('my-chain')
+    expect(r.ok && r.config.chain.l2ChainId).toBe(11155420)
+  })
+
+  it('error: every problem names its setting', () => {
+    const r = parseNodeConfig({ CHAIN: 'nope', ADMIN_TOKEN: 'short' })
+    expect(r.ok).toBe(false)
+    if (r.ok) return
+    expect(r.problems.map((p) => p.setting)).toEqual(['CHAIN', 'ADMIN_TOKEN'])
+    expect(describeProblems(r.problems)).toMatch(/^CHAIN: unknown chain "nope"/)
+    const bad = parseNodeConfig({ ROLLUP_CONFIG: '{"block_time":0}' })
+    expect(!bad.ok && bad.problems[0]).toMatchObject({ setting: 'ROLLUP_CONFIG' })
+    expect(!bad.ok && bad.problems[0].problem).toMatch(/rollup config: genesis/)
+    const none = parseNodeConfig({})
+    expect(!none.ok && none.problems[0].setting).toBe('CHAIN')
+  })
+})
+
+describe('auth', () => {
+  it('default: bearer tokens compared in constant time', () => {
+    expect(safeEqual('abc', 'abc')).toBe(true)
+    expect(safeEqual('abc', 'abd')).toBe(false)
+    expect(safeEqual('abc', 'abcd')).toBe(false)
+    expect(hasBearer('Bearer secret-token-123456', 'secret-token-123456')).toBe(true)
+    expect(hasBearer('bearer secret-token-123456', 'secret-token-123456')).toBe(true)
+    expect(hasBearer('Bearer wrong', 'secret-token-123456')).toBe(false)
+    expect(hasBearer(null, 'secret-token-123456')).toBe(false)
+    expect(hasBearer('Bearer x', undefined)).toBe(false)
+  })
+})
