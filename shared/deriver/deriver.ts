@@ -102,15 +102,19 @@ export class Deriver {
     else this.#stage = new BatchStage(state.batch.state)
   }
 
-  /** A deriver whose first L1 input will be its base (the pipeline origin; op-node resets to it). */
-  static start(config: RollupConfig, safeHead: L2BlockRef, systemConfig: SystemConfig): Deriver {
+  /**
+   * A deriver whose first L1 input will be its base (the pipeline origin; op-node resets to it).
+   * `traversalSystemConfig` is the SystemConfig of the L2 block whose origin is the base (sync start's `pipelineL2`);
+   * it defaults to the safe head's.
+   */
+  static start(config: RollupConfig, safeHead: L2BlockRef, systemConfig: SystemConfig, traversalSystemConfig: SystemConfig = systemConfig): Deriver {
     const fresh = new ChannelStage(config)
     return new Deriver(config, {
       version: 1,
       safe: { ref: safeHead, systemConfig },
       pending: null,
       origin: null,
-      traversalSystemConfig: systemConfig,
+      traversalSystemConfig,
       inputs: [],
       window: [],
       dataUnits: [],
