@@ -45,7 +45,7 @@ export type TickReport = {
 export async function deriveTick(deps: {
   config: RollupConfig
   node: DeriveNode
-  l1: L1Source
+  l1: Pick<L1Source, 'fetchRange' | 'head'>
   budget: TickBudget
   confirmations: number
   now: () => number

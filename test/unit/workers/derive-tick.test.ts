@@ -47,7 +47,7 @@ function fakeNode(plan: PlannedBlock[]) {
 
 function fakeL1(inputs: L1Input[], headNumber: { n: number }) {
   const calls: string[] = []
-  const l1: L1Source = {
+  const l1: Pick<L1Source, 'fetchRange' | 'head'> = {
     async fetchRange(from, to) {
       calls.push(`range ${from}-${to}`)
       return inputs.filter((i) => i.header.number >= from && i.header.number <= to)
@@ -56,7 +56,7 @@ function fakeL1(inputs: L1Input[], headNumber: { n: number }) {
       const h = inputs.find((i) => i.header.number === headNumber.n)!.header
       return { hash: h.hash, number: h.number, parentHash: h.parentHash, timestamp: h.timestamp } as L1BlockRef
     },
-  } as L1Source
+  }
   return { l1, calls }
 }
 
