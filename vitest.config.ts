@@ -17,7 +17,14 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: './wrangler.toml' },
-            miniflare: { bindings: { ADMIN_TOKEN: 'test-admin-token' } },
+            miniflare: {
+              bindings: {
+                ADMIN_TOKEN: 'test-admin-token-0123456789',
+                L1_RPC_URLS: 'http://127.0.0.1:8545',
+                ENGINE_URL: 'http://127.0.0.1:8551',
+                ENGINE_JWT_SECRET: '0x' + '42'.repeat(32),
+              },
+            },
           }),
         ],
         test: {

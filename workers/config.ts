@@ -10,6 +10,8 @@ export type NodeConfig = {
   chain: RollupConfig
   /** Bearer token for `admin_*` methods; admin is off without it. */
   adminToken: string | undefined
+  l1: { rpcUrls: string[]; beaconUrls: string[]; confirmations: number; secondsPerSlot: number; beaconGenesisTime?: number; trustBlobs: boolean }
+  engine: { url: string; jwtSecret: string; accessHeaders: Record<string, string> }
 }
 
 export type ConfigProblem = { setting: string; problem: string }
@@ -41,8 +43,49 @@ export function parseNodeConfig(env: RawEnv): ConfigResult {
       problems.push({ setting: 'ADMIN_TOKEN', problem: 'must be at least 16 characters' })
     } else adminToken = env.ADMIN_TOKEN
   }
+  const urls = (name: string, required: boolean): string[] => {
+    const v = env[name]
+    if (v === undefined || v === '') {
+      if (required) problems.push({ setting: name, problem: 'is not set (comma-separated URLs)' })
+      return []
+    }
+    const list = String(v).split(',').map((u) => u.trim()).filter(Boolean)
+    for (const u of list) {
+      try {
+        const p = new URL(u)
+        if (p.protocol !== 'http:' && p.protocol !== 'https:') throw new Error()
+      } catch {
+        // Never echo the URL: it may carry an API key.
+        problems.push({ setting: name, problem: 'holds a value that is not an http(s) URL' })
+      }
+    }
+    return list
+  }
+  const int = (name: string, dflt: number): number => {
+    const v = env[name]
+    if (v === undefined || v === '') return dflt
+    const n = Number(v)
+    if (!Number.isSafeInteger(n) || n < 0) problems.push({ setting: name, problem: 'must be a non-negative integer' })
+    return n
+  }
+  const rpcUrls = urls('L1_RPC_URLS', true)
+  const beaconUrls = urls('BEACON_URLS', false)
+  const [engineUrl] = urls('ENGINE_URL', true)
+  const jwt = typeof env.ENGINE_JWT_SECRET === 'string' ? env.ENGINE_JWT_SECRET.trim() : ''
+  if (!/^(0x)?[0-9a-fA-F]{64}$/.test(jwt)) problems.push({ setting: 'ENGINE_JWT_SECRET', problem: 'must be 32 bytes of hex (wrangler secret put ENGINE_JWT_SECRET)' })
+  const accessHeaders: Record<string, string> = {}
+  if (typeof env.CF_ACCESS_CLIENT_ID === 'string' && env.CF_ACCESS_CLIENT_ID) accessHeaders['CF-Access-Client-Id'] = env.CF_ACCESS_CLIENT_ID
+  if (typeof env.CF_ACCESS_CLIENT_SECRET === 'string' && env.CF_ACCESS_CLIENT_SECRET) accessHeaders['CF-Access-Client-Secret'] = env.CF_ACCESS_CLIENT_SECRET
+  const l1 = {
+    rpcUrls,
+    beaconUrls,
+    confirmations: int('L1_CONFIRMATIONS', 0),
+    secondsPerSlot: int('SECONDS_PER_SLOT', 12) || 12,
+    trustBlobs: env.TRUST_BLOBS === 'true',
+    ...(env.BEACON_GENESIS_TIME !== undefined && env.BEACON_GENESIS_TIME !== '' ? { beaconGenesisTime: int('BEACON_GENESIS_TIME', 0) } : {}),
+  }
   if (problems.length > 0 || !chain) return { ok: false, problems }
-  return { ok: true, config: { chain, adminToken } }
+  return { ok: true, config: { chain, adminToken, l1, engine: { url: engineUrl, jwtSecret: jwt, accessHeaders } } }
 }
 
 export function describeProblems(problems: ConfigProblem[]): string {
