@@ -1,19 +1,24 @@
 /**
- * `npm start`: the local devnet. Today it runs anvil as L1 and the worker under `wrangler dev`, and prints the
- * node's health; the development engine, the relay and the batcher join with issues #4–#6.
- * Everything listens on 127.0.0.1 only. Ctrl-C stops every process.
+ * `npm start`: the local devnet — anvil as L1, the development engine (test/devnet) as the L2 execution engine, and
+ * the worker with its Durable Object under `wrangler dev`, configured with a rollup config built from anvil's and the
+ * engine's genesis blocks. The relay and the batcher join with issues #5–#6.
+ * Everything listens on 127.0.0.1 only. Ctrl-C stops every process it started.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { devnetConfig } from '../shared/config/chains.ts'
+import { toRollupJson } from '../shared/config/parse-rollup-json.ts'
 
 const root = join(import.meta.dirname, '..')
 const bin = (name: string) => join(root, 'node_modules', '.bin', name)
 const L1_PORT = Number(process.env.DEVNET_L1_PORT ?? 8545)
 const WORKER_PORT = Number(process.env.DEVNET_WORKER_PORT ?? 8787)
+const ENGINE_PORT = Number(process.env.DEVNET_ENGINE_PORT ?? 8551)
 const children: ChildProcess[] = []
 
-function start(name: string, cmd: string, args: string[]): ChildProcess {
+function start(name: string, cmd: string, args: string[], onLine?: (line: string) => void): ChildProcess {
   const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } })
   const prefix = (line: string) => `[${name}] ${line}`
   for (const stream of [child.stdout, child.stderr]) {
@@ -23,7 +28,10 @@ function start(name: string, cmd: string, args: string[]): ChildProcess {
       const lines = buf.split('\n')
       buf = lines.pop() ?? ''
       // wrangler dev offline cannot fetch the Request.cf object; that is harmless noise.
-      for (const l of lines) if (l.trim() && !/workers\.cloudflare\.com|GetAddrInfoReqWrap/.test(l)) console.log(prefix(l))
+      for (const l of lines) {
+        onLine?.(l)
+        if (l.trim() && !/workers\.cloudflare\.com|GetAddrInfoReqWrap/.test(l)) console.log(prefix(l))
+      }
     })
   }
   child.on('exit', (code, signal) => {
@@ -56,16 +64,55 @@ async function waitFor(url: string, init: RequestInit | undefined, what: string,
   }
 }
 
-mkdirSync(join(root, '.devnet'), { recursive: true })
-start('anvil', bin('anvil'), ['--host', '127.0.0.1', '--port', String(L1_PORT), '--block-time', '2', '--silent'])
-await waitFor(`http://127.0.0.1:${L1_PORT}`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
-}, 'anvil')
-console.log(`[devnet] L1 (anvil) on http://127.0.0.1:${L1_PORT}`)
+async function rpc(url: string, method: string, params: unknown[] = []): Promise<any> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) })
+  const body = (await res.json()) as { result?: unknown; error?: { message: string } }
+  if (body.error) throw new Error(`${method}: ${body.error.message}`)
+  return body.result
+}
 
-start('worker', bin('wrangler'), ['dev', '--local', '--test-scheduled', '--ip', '127.0.0.1', '--port', String(WORKER_PORT), '--var', 'CHAIN:devnet', '--persist-to', '.devnet/state'])
+const dir = join(root, '.devnet')
+// anvil and the engine start from genesis every time, so the node's persisted state starts over too.
+rmSync(join(dir, 'state'), { recursive: true, force: true })
+mkdirSync(dir, { recursive: true })
+const l1Url = `http://127.0.0.1:${L1_PORT}`
+start('anvil', bin('anvil'), ['--host', '127.0.0.1', '--port', String(L1_PORT), '--block-time', '2', '--silent'])
+await waitFor(l1Url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }) }, 'anvil')
+const l1Genesis = await rpc(l1Url, 'eth_getBlockByNumber', ['0x0', false])
+console.log(`[devnet] L1 (anvil) on ${l1Url}, genesis ${l1Genesis.hash}`)
+
+const jwtSecret = randomBytes(32).toString('hex')
+writeFileSync(join(dir, 'jwt.hex'), jwtSecret)
+const engineInfo = await new Promise<{ url: string; genesis: { hash: string; number: number; timestamp: number } }>((resolve, reject) => {
+  const child = start('engine', process.execPath, [join(root, 'test/devnet/dev-engine-main.ts'), '--port', String(ENGINE_PORT), '--jwt-secret', jwtSecret, '--chain', 'devnet', '--genesis-time', String(Number(BigInt(l1Genesis.timestamp)))], (line) => {
+    if (line.startsWith('{')) resolve(JSON.parse(line))
+  })
+  child.on('exit', () => reject(new Error('the development engine exited')))
+})
+console.log(`[devnet] L2 engine on ${engineInfo.url}, genesis ${engineInfo.genesis.hash}`)
+
+const rollup = devnetConfig({
+  l1: { hash: l1Genesis.hash, number: 0 },
+  l2: { hash: engineInfo.genesis.hash as `0x${string}`, number: engineInfo.genesis.number },
+  l2Time: engineInfo.genesis.timestamp,
+})
+writeFileSync(join(dir, 'rollup.json'), JSON.stringify(toRollupJson(rollup), null, 2))
+writeFileSync(
+  join(dir, '.env'),
+  [
+    `CHAIN=devnet`,
+    `ROLLUP_CONFIG=${JSON.stringify(toRollupJson(rollup))}`,
+    `L1_RPC_URLS=${l1Url}`,
+    `BEACON_URLS=${l1Url}`,
+    `SECONDS_PER_SLOT=2`,
+    `ENGINE_URL=${engineInfo.url}`,
+    `ENGINE_JWT_SECRET=${jwtSecret}`,
+    `ADMIN_TOKEN=devnet-admin-token-${randomBytes(8).toString('hex')}`,
+  ].join('\n') + '\n',
+)
+
+start('worker', bin('wrangler'), ['dev', '--local', '--test-scheduled', '--ip', '127.0.0.1', '--port', String(WORKER_PORT), '--env-file', join(dir, '.env'), '--persist-to', join(dir, 'state')])
 const health = await (await waitFor(`http://127.0.0.1:${WORKER_PORT}/healthz`, undefined, 'worker', 120_000)).json()
 console.log(`[devnet] worker on http://127.0.0.1:${WORKER_PORT}: ${JSON.stringify(health)}`)
+console.log(`[devnet] rollup config: ${join(dir, 'rollup.json')}; JSON-RPC: curl -s http://127.0.0.1:${WORKER_PORT}/ -d '{"jsonrpc":"2.0","id":1,"method":"optimism_syncStatus"}'`)
 console.log('[devnet] running; Ctrl-C to stop')
