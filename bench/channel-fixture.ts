@@ -9,17 +9,7 @@ import { encodeBatch } from '../shared/codec/batch.ts'
 import { compressChannel, type CompressionAlgo } from '../shared/codec/compression.ts'
 import { toRawSpanBatch } from '../shared/codec/span-batch.ts'
 import { fromHex, keccak, toHex } from '../shared/bytes.ts'
-
-function prng(seed: number) {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { prng } from '../test/support/random.ts'
 
 export type BenchChannel = { compressed: Uint8Array; decompressedLength: number; blocks: number; txs: number }
 

@@ -3,8 +3,9 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { fromHex, toHex } from '../../../shared/bytes.ts'
-import { DecodeError } from '../../../shared/errors.ts'
 import { BLOB_SIZE, blobToData, dataToBlob, MAX_BLOB_DATA_SIZE } from '../../../shared/codec/blob.ts'
+import { codeOf } from '../../support/decode-error.ts'
+import { prng, randomBytes } from '../../support/random.ts'
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/blobs')
 
@@ -13,34 +14,6 @@ const vectors: BlobVector[] = JSON.parse(readFileSync(join(FIXTURES, 'vectors.js
 
 function loadBlob(file: string): Uint8Array {
   return fromHex(readFileSync(join(FIXTURES, file), 'utf8').trim())
-}
-
-/** Seeded mulberry32 (no dependencies). */
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-function randomBytes(rand: () => number, n: number): Uint8Array {
-  const out = new Uint8Array(n)
-  for (let i = 0; i < n; i++) out[i] = Math.floor(rand() * 256)
-  return out
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof DecodeError) return e.code
-    throw e
-  }
-  return undefined
 }
 
 describe('blobToData', () => {

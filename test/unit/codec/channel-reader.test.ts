@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { bytesEqual, concatBytes, fromHex } from '../../../shared/bytes.ts'
 import { MAX_RLP_BYTES_PER_CHANNEL_BEDROCK } from '../../../shared/config/forks.ts'
@@ -8,21 +6,8 @@ import { DecodeError } from '../../../shared/errors.ts'
 import { readBatchPayloads } from '../../../shared/codec/channel-reader.ts'
 import { compressChannel, decompressChannel } from '../../../shared/codec/compression.ts'
 import { encodeRlpBytes, encodeRlpList } from '../../../shared/codec/rlp.ts'
-
-const fixture = (name: string) => join(dirname(fileURLToPath(import.meta.url)), '../../fixtures', name)
-
-/** Seeded mulberry32 (no dependencies). */
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-const randomBytes = (rand: () => number, n: number) => Uint8Array.from({ length: n }, () => Math.floor(rand() * 256))
+import { fixture } from '../../support/fixtures.ts'
+import { prng, randomBytes } from '../../support/random.ts'
 
 const LIMIT = MAX_RLP_BYTES_PER_CHANNEL_BEDROCK
 const batch = (type: number, ...content: number[]) => Uint8Array.of(type, ...content)

@@ -6,19 +6,7 @@ import { readBatchPayloads } from '../../../shared/codec/channel-reader.ts'
 import { compressChannel, decompressChannel } from '../../../shared/codec/compression.ts'
 import { encodeDataUnit, type Frame, parseDataUnit } from '../../../shared/codec/frame.ts'
 import { encodeRlpBytes } from '../../../shared/codec/rlp.ts'
-
-/** Seeded mulberry32 (no dependencies). */
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-const randomBytes = (rand: () => number, n: number) => Uint8Array.from({ length: n }, () => Math.floor(rand() * 256))
+import { prng, randomBytes } from '../../support/random.ts'
 
 const A = fromHex('0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa')
 const B = fromHex('0xbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb')

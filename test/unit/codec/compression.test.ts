@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { Readable } from 'node:stream'
 import { buffer } from 'node:stream/consumers'
 import {
@@ -20,24 +18,12 @@ import {
   compressChannel,
   decompressChannel,
 } from '../../../shared/codec/compression.ts'
-
-const fixture = (name: string) => join(dirname(fileURLToPath(import.meta.url)), '../../fixtures', name)
+import { fixture } from '../../support/fixtures.ts'
+import { prng } from '../../support/random.ts'
 
 const FJORD = { maxOutputBytes: 100_000_000, allowBrotli: true }
 const BEDROCK = { maxOutputBytes: MAX_RLP_BYTES_PER_CHANNEL_BEDROCK, allowBrotli: false }
 const MiB = 1 << 20
-
-/** Seeded mulberry32 (no dependencies). */
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Compressible but not trivial: runs of random words with random literals in between. */
 function sampleData(rand: () => number, n: number): Uint8Array {

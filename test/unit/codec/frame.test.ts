@@ -13,6 +13,7 @@ import {
   type FrameErrorCode,
   parseDataUnit,
 } from '../../../shared/codec/frame.ts'
+import { prng, randomBytes } from '../../support/random.ts'
 
 type FrameVector = {
   name: string
@@ -25,19 +26,6 @@ type FrameVector = {
 const vectors: FrameVector[] = JSON.parse(
   readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/frames/frame-encoding.json'), 'utf8'),
 )
-
-/** Seeded mulberry32 (no dependencies). */
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-const randomBytes = (rand: () => number, n: number) => Uint8Array.from({ length: n }, () => Math.floor(rand() * 256))
 
 const ID = fromHex('0xdeadbeefdeadbeefdeadbeefdeadbeef')
 const frame = (frameNumber: number, data: Uint8Array, isLast = false, channelId = ID): Frame => ({

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { toHex } from '../../../shared/bytes.ts'
-import { DecodeError } from '../../../shared/errors.ts'
 import {
   executionPayloadEnvelopeFromJson,
   executionPayloadFromJson,
   executionPayloadToJson,
 } from '../../../shared/codec/payload-json.ts'
 import type { PayloadVersion } from '../../../shared/codec/ssz-payload.ts'
-import { prng, randomPayload } from './random-payload.ts'
+import { codeOf } from '../../support/decode-error.ts'
+import { prng } from '../../support/random.ts'
+import { randomPayload } from './random-payload.ts'
 
 /**
  * op-alloy `test_serde_roundtrip_op_execution_payload_envelope`
@@ -36,16 +37,6 @@ const ENVELOPE = {
     withdrawalsRoot: '0x10f8a0830000e8edef6d00cc727ff833f064b1950afd591ae41357f97e543119',
   },
   parentBeaconBlockRoot: '0x9999999999999999999999999999999999999999999999999999999999999999',
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof DecodeError) return e.code
-    throw e
-  }
-  return undefined
 }
 
 describe('executionPayloadFromJson', () => {

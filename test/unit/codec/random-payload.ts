@@ -1,25 +1,9 @@
 /**
- * Seeded test data for payload codecs (no dependencies): mulberry32 and a random ExecutionPayload of a given SSZ
- * layout version. Used by the ssz-payload, payload-json and gossip-envelope round-trip tests.
+ * Seeded test data for payload codecs (no dependencies): a random ExecutionPayload of a given SSZ layout version, drawn
+ * from a `prng` of test/support/random.ts. Used by the ssz-payload, payload-json and gossip-envelope round-trip tests.
  */
 import type { ExecutionPayload, PayloadVersion } from '../../../shared/codec/ssz-payload.ts'
-
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-export function randomBytes(rand: () => number, n: number): Uint8Array {
-  const out = new Uint8Array(n)
-  for (let i = 0; i < n; i++) out[i] = Math.floor(rand() * 256)
-  return out
-}
+import { randomBytes } from '../../support/random.ts'
 
 export function randomBigint(rand: () => number, bits: number): bigint {
   let v = 0n

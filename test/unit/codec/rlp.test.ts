@@ -1,7 +1,6 @@
 import { type Hex, toRlp } from 'viem'
 import { describe, expect, it } from 'vitest'
 import { fromHex, toHex } from '../../../shared/bytes.ts'
-import { DecodeError } from '../../../shared/errors.ts'
 import {
   encodeRlpBytes,
   encodeRlpList,
@@ -10,28 +9,8 @@ import {
   readRlpHeader,
   uintToMinimalBytes,
 } from '../../../shared/codec/rlp.ts'
-
-/** Seeded mulberry32 (no dependencies). */
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof DecodeError) return e.code
-    throw e
-  }
-  return undefined
-}
+import { codeOf } from '../../support/decode-error.ts'
+import { prng } from '../../support/random.ts'
 
 const reader = (hex: string) => new RlpReader(fromHex(hex))
 

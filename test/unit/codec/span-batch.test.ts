@@ -25,18 +25,9 @@ import {
   spanBatchStartEpochNumber,
   toRawSpanBatch,
 } from '../../../shared/codec/span-batch.ts'
+import { codeOf } from '../../support/decode-error.ts'
+import { prng } from '../../support/random.ts'
 
-/** Seeded mulberry32 (no dependencies). */
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 type Rand = ReturnType<typeof prng>
 const int = (rand: Rand, n: number) => Math.floor(rand() * n)
 const randBytes = (rand: Rand, n: number) => Uint8Array.from({ length: n }, () => int(rand, 256))
@@ -47,16 +38,6 @@ const randWord = (rand: Rand): Hex => {
   w.fill(0, 0, rand() < 0.2 ? int(rand, 4) : 0)
   if (w.every((x) => x === 0)) w[31] = 1
   return toHex(w)
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof DecodeError) return e.code
-    throw e
-  }
-  return undefined
 }
 
 const fixture = (name: string) => join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/batches', name)

@@ -14,7 +14,9 @@ import {
   type PayloadVersion,
   SSZ_PAYLOAD_FIXED_SIZE,
 } from '../../../shared/codec/ssz-payload.ts'
-import { prng, randomPayload } from './random-payload.ts'
+import { codeOf } from '../../support/decode-error.ts'
+import { prng } from '../../support/random.ts'
+import { randomPayload } from './random-payload.ts'
 
 type GossipVector = { name: string; input: { gossip_data: string }; expected: { payload_timestamp: number } }
 const vectors: GossipVector[] = JSON.parse(
@@ -26,16 +28,6 @@ const VERSIONS: PayloadVersion[] = [1, 2, 3, 4]
 function vectorSsz(version: PayloadVersion): Uint8Array {
   const raw = uncompress(fromHex(vectors[version - 1].input.gossip_data))
   return raw.subarray(version >= 3 ? 97 : 65)
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof DecodeError) return e.code
-    throw e
-  }
-  return undefined
 }
 
 function emptyPayload(version: PayloadVersion): ExecutionPayload {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { DecodeError } from '../../../shared/errors.ts'
 import { encodeUvarint, readUvarint, readUvarintNumber } from '../../../shared/codec/uvarint.ts'
+import { codeOf } from '../../support/decode-error.ts'
 
 /** Seeded xorshift64* (no dependencies); returns uint64 bigints. */
 function prng(seed: bigint) {
@@ -12,16 +12,6 @@ function prng(seed: bigint) {
     x ^= x >> 27n
     return (x * 0x2545f4914f6cdd1dn) & M
   }
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof DecodeError) return e.code
-    throw e
-  }
-  return undefined
 }
 
 const b = (...bytes: number[]) => Uint8Array.from(bytes)

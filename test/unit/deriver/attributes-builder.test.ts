@@ -32,8 +32,8 @@ import { l1InfoSourceHash } from '../../../shared/protocol/source-hash.ts'
 import { type ConfigUpdateType, type ConfigUpdateValue, configUpdateLog } from '../../../shared/protocol/system-config.ts'
 import { karstUpgradeGas, upgradeTransactions } from '../../../shared/protocol/upgrade-txs/index.ts'
 import vectors from '../../fixtures/protocol/vectors.json' with { type: 'json' }
+import { labelHash as hash } from '../../support/refs.ts'
 
-const hash = (label: string): Hex => toHex(keccak(new TextEncoder().encode(label)))
 const ZERO32: Hex = `0x${'00'.repeat(32)}`
 
 /** Forks one after another, 100 s apart (50 blocks), so each has its own activation block. */

@@ -4,7 +4,7 @@
  * (extraData as op-geth's miner writes it).
  */
 import { describe, expect, it } from 'vitest'
-import { concatBytes, fromHex, type Hex, keccak, toHex, uintToBytes } from '../../../shared/bytes.ts'
+import { concatBytes, fromHex, type Hex, toHex, uintToBytes } from '../../../shared/bytes.ts'
 import { devnetConfig } from '../../../shared/config/chains.ts'
 import { isActive } from '../../../shared/config/forks.ts'
 import type { ForkTimes, RollupConfig, SystemConfig } from '../../../shared/config/rollup-config.ts'
@@ -21,22 +21,11 @@ import { encodeEcotoneScalar, encodeOperatorFeeParams } from '../../../shared/pr
 import { l1InfoDepositTx, l1InfoFromHeader } from '../../../shared/protocol/l1-info.ts'
 import { configUpdateLog } from '../../../shared/protocol/system-config.ts'
 import { karstUpgradeGas } from '../../../shared/protocol/upgrade-txs/index.ts'
+import { prng, randomBytes } from '../../support/random.ts'
+import { labelHash as hash } from '../../support/refs.ts'
 
-/** Seeded mulberry32 (no dependencies). */
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-const randomBytes = (rand: () => number, n: number) => Uint8Array.from({ length: n }, () => Math.floor(rand() * 256))
 const pick = <T>(rand: () => number, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]
 
-const hash = (label: string): Hex => toHex(keccak(new TextEncoder().encode(label)))
 const ZERO32: Hex = `0x${'00'.repeat(32)}`
 
 const STEPS: ForkTimes = {

@@ -3,25 +3,17 @@
  * modelled on `channel_assembler_test.go`).
  */
 import { describe, expect, it } from 'vitest'
-import { type Hex, toHex } from '../../../shared/bytes.ts'
 import type { Frame } from '../../../shared/codec/frame.ts'
 import type { ForkTimes } from '../../../shared/config/rollup-config.ts'
 import { ChannelAssembler } from '../../../shared/deriver/channel-assembler.ts'
 import type { ChannelStageConfig, ChannelTraceEntry } from '../../../shared/deriver/channel-trace.ts'
 import type { L1BlockRef } from '../../../shared/deriver/types.ts'
+import { channelId as id, channelIdHex as idHex, l1Ref as l1 } from '../../support/refs.ts'
 
 const config = (forks: ForkTimes = {}, channelTimeout = 300): ChannelStageConfig => ({
   forks: { holocene: 0, ...forks },
   channelTimeout,
 })
-const l1 = (number: number, timestamp = number * 12): L1BlockRef => ({
-  hash: toHex(new Uint8Array(32).fill(number & 0xff)),
-  number,
-  parentHash: toHex(new Uint8Array(32).fill((number - 1) & 0xff)),
-  timestamp,
-})
-const id = (c: string) => new Uint8Array(16).fill(c.charCodeAt(0))
-const idHex = (c: string): Hex => toHex(id(c))
 const frame = (c: string, n: number, data: string | Uint8Array, isLast = false): Frame => ({
   channelId: id(c),
   frameNumber: n,

@@ -3,8 +3,6 @@
  * with channels built by the batcher-side encoders.
  */
 import { readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { toRlp } from 'viem'
 import { describe, expect, it } from 'vitest'
 import { concatBytes, fromHex, type Hex, toHex } from '../../../shared/bytes.ts'
@@ -18,8 +16,8 @@ import type { ForkTimes } from '../../../shared/config/rollup-config.ts'
 import { type ChannelDecoderConfig, decodeChannel } from '../../../shared/deriver/channel-decoder.ts'
 import type { ChannelTraceEntry } from '../../../shared/deriver/channel-trace.ts'
 import type { L1BlockRef } from '../../../shared/deriver/types.ts'
-
-const fixture = (name: string) => join(dirname(fileURLToPath(import.meta.url)), '../../fixtures', name)
+import { fixture } from '../../support/fixtures.ts'
+import { l1Ref as l1 } from '../../support/refs.ts'
 
 const config = (forks: ForkTimes = {}): ChannelDecoderConfig => ({
   forks,
@@ -28,12 +26,6 @@ const config = (forks: ForkTimes = {}): ChannelDecoderConfig => ({
   genesis: { l2Time: 0 },
 })
 const ALL: ForkTimes = { canyon: 0, delta: 0, ecotone: 0, fjord: 0, granite: 0, holocene: 0 }
-const l1 = (number: number, timestamp = number * 12): L1BlockRef => ({
-  hash: toHex(new Uint8Array(32).fill(number & 0xff)),
-  number,
-  parentHash: toHex(new Uint8Array(32).fill((number - 1) & 0xff)),
-  timestamp,
-})
 const ID = new Uint8Array(16).fill(0xcc)
 const ID_HEX: Hex = toHex(ID)
 

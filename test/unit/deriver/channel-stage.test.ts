@@ -3,7 +3,7 @@
  * checkpoint/resume of the whole frame queue → channel stage → channel reader path.
  */
 import { describe, expect, it } from 'vitest'
-import { concatBytes, type Hex, toHex } from '../../../shared/bytes.ts'
+import { concatBytes, toHex } from '../../../shared/bytes.ts'
 import { encodeBatch } from '../../../shared/codec/batch.ts'
 import { compressChannel } from '../../../shared/codec/compression.ts'
 import { encodeDataUnit, type Frame } from '../../../shared/codec/frame.ts'
@@ -14,13 +14,9 @@ import { type ChannelDecoderConfig, decodeChannel } from '../../../shared/derive
 import { ChannelStage, type ChannelStageSnapshot } from '../../../shared/deriver/channel-stage.ts'
 import type { ChannelTraceEntry } from '../../../shared/deriver/channel-trace.ts'
 import type { L1BlockRef } from '../../../shared/deriver/types.ts'
+import { prng } from '../../support/random.ts'
+import { channelId as id, channelIdHex as idHex, l1Ref as l1 } from '../../support/refs.ts'
 
-const l1 = (number: number, timestamp = number * 12): L1BlockRef => ({
-  hash: toHex(new Uint8Array(32).fill(number & 0xff)),
-  number,
-  parentHash: toHex(new Uint8Array(32).fill((number - 1) & 0xff)),
-  timestamp,
-})
 const config = (forks: ForkTimes, channelTimeout = 300): ChannelDecoderConfig & { channelTimeout: number } => ({
   forks,
   channelTimeout,
@@ -28,8 +24,6 @@ const config = (forks: ForkTimes, channelTimeout = 300): ChannelDecoderConfig & 
   l2ChainId: 10,
   genesis: { l2Time: 0 },
 })
-const id = (c: string) => new Uint8Array(16).fill(c.charCodeAt(0))
-const idHex = (c: string): Hex => toHex(id(c))
 const frame = (c: string, n: number, data: string, isLast = false): Frame => ({
   channelId: id(c),
   frameNumber: n,
@@ -196,18 +190,6 @@ const FORKS: ForkTimes = { canyon: 12 * 8, delta: 12 * 14, fjord: 12 * 20, grani
 const CFG = config(FORKS, 6)
 
 type Block = { origin: L1BlockRef; units: Uint8Array[]; flush: boolean; reset: boolean }
-
-/** Seeded mulberry32 (no dependencies). */
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function scenario(seed: number): Block[] {
   const rand = prng(seed)

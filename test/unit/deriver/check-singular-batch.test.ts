@@ -4,15 +4,14 @@
  * in place of its random L1 block.
  */
 import { describe, expect, it } from 'vitest'
-import { fromHex, type Hex, keccak, toHex } from '../../../shared/bytes.ts'
+import { fromHex } from '../../../shared/bytes.ts'
 import type { SingularBatch } from '../../../shared/codec/singular-batch.ts'
 import { isActive } from '../../../shared/config/forks.ts'
 import type { ForkTimes } from '../../../shared/config/rollup-config.ts'
 import type { BatchValidityConfig } from '../../../shared/deriver/batch-validity.ts'
 import { checkSingularBatch } from '../../../shared/deriver/check-singular-batch.ts'
 import type { L1BlockRef, L2BlockRef } from '../../../shared/deriver/types.ts'
-
-const hash = (label: string): Hex => toHex(keccak(new TextEncoder().encode(label)))
+import { labelHash as hash } from '../../support/refs.ts'
 
 // op-node `defaultConf`: block time 2, sequencing window 4, max sequencer drift 6, no forks.
 const config = (forks: ForkTimes = {}, over: Partial<BatchValidityConfig> = {}): BatchValidityConfig => ({

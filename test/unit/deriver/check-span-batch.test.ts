@@ -5,7 +5,7 @@
  * op-node's random L1 block. The safe chain's blocks carry only their L1-info deposit unless a test says otherwise.
  */
 import { describe, expect, it } from 'vitest'
-import { fromHex, type Hex, keccak, toHex } from '../../../shared/bytes.ts'
+import { fromHex } from '../../../shared/bytes.ts'
 import type { SingularBatch } from '../../../shared/codec/singular-batch.ts'
 import type { SpanBatch } from '../../../shared/codec/span-batch.ts'
 import { isActive } from '../../../shared/config/forks.ts'
@@ -14,8 +14,7 @@ import type { BatchValidityConfig, L2BlockSource } from '../../../shared/deriver
 import { checkSingularBatch } from '../../../shared/deriver/check-singular-batch.ts'
 import { checkSpanBatch, checkSpanBatchPrefix } from '../../../shared/deriver/check-span-batch.ts'
 import type { L1BlockRef, L2BlockRef } from '../../../shared/deriver/types.ts'
-
-const hash = (label: string): Hex => toHex(keccak(new TextEncoder().encode(label)))
+import { labelHash as hash } from '../../support/refs.ts'
 
 const config = (forks: ForkTimes = { delta: 0 }, over: Partial<BatchValidityConfig> = {}): BatchValidityConfig => ({
   blockTime: 2,

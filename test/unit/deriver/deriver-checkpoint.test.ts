@@ -2,17 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { Deriver, type DeriverStep } from '../../../shared/deriver/deriver.ts'
 import type { L1Input, L2BlockRef } from '../../../shared/deriver/types.ts'
 import { channelFor, dataUnit, framesOf, genesisRef, l1Inputs, makeConfig, planL2, signedTx, type PlannedBlock } from '../../support/chain-harness.ts'
-
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { prng } from '../../support/random.ts'
 
 /** A random scenario: channels of random kinds and frame sizes posted over random L1 blocks, with garbage units. */
 function scenario(seed: number) {

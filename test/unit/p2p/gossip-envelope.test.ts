@@ -18,7 +18,9 @@ import {
   topicVersionForTimestamp,
 } from '../../../shared/p2p/gossip-envelope.ts'
 import { recoverSigner, signEnvelope, signingHash } from '../../../shared/p2p/signing-hash.ts'
-import { prng, randomBytes, randomPayload } from '../codec/random-payload.ts'
+import { codeOf } from '../../support/decode-error.ts'
+import { prng, randomBytes } from '../../support/random.ts'
+import { randomPayload } from '../codec/random-payload.ts'
 
 type GossipVector = {
   name: string
@@ -30,16 +32,6 @@ const vectors: GossipVector[] = JSON.parse(
   readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/p2p/gossip-vectors.json'), 'utf8'),
 )
 const VERSIONS: GossipVersion[] = [1, 2, 3, 4]
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof DecodeError) return e.code
-    throw e
-  }
-  return undefined
-}
 
 /** Snappy block with a hand-written uvarint length header and body. */
 function snappyWith(length: number[], body: number[]): Uint8Array {

@@ -3,21 +3,11 @@ import { hexToBytes } from 'viem'
 import { privateKeyToAddress, sign } from 'viem/accounts'
 import { describe, expect, it } from 'vitest'
 import { fromHex, keccak, toHex } from '../../../shared/bytes.ts'
-import { DecodeError } from '../../../shared/errors.ts'
 import { recoverSigner, signEnvelope, signingHash } from '../../../shared/p2p/signing-hash.ts'
-import { prng, randomBytes } from '../codec/random-payload.ts'
+import { codeOf } from '../../support/decode-error.ts'
+import { prng, randomBytes } from '../../support/random.ts'
 
 const N = secp256k1.Point.CURVE().n
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof DecodeError) return e.code
-    throw e
-  }
-  return undefined
-}
 
 function randomKey(rand: () => number): Uint8Array {
   for (;;) {

@@ -13,32 +13,8 @@ import {
 import { depositTxHash, encodeDepositTx } from '../../../shared/protocol/deposit-tx.ts'
 import { userDepositSourceHash } from '../../../shared/protocol/source-hash.ts'
 import vectors from '../../fixtures/protocol/vectors.json' with { type: 'json' }
-
-/** Seeded mulberry32 (no dependencies). */
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof DecodeError) return e.code
-    throw e
-  }
-  return undefined
-}
-
-function randomBytes(rand: () => number, n: number): Uint8Array {
-  return Uint8Array.from({ length: n }, () => Math.floor(rand() * 256))
-}
+import { codeOf } from '../../support/decode-error.ts'
+import { prng, randomBytes } from '../../support/random.ts'
 
 const PORTAL: Hex = '0xbEb5Fc579115071764c7423A4f12eDde41f106Ed'
 const ZERO_HASH: Hex = `0x${'00'.repeat(32)}`

@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { fromHex, toHex } from '../../../shared/bytes.ts'
 import type { ExecutionPayload } from '../../../shared/codec/ssz-payload.ts'
@@ -15,8 +14,8 @@ import {
   verifyL1BlockRoots,
 } from '../../../shared/protocol/header-hash.ts'
 import { EMPTY_TRIE_ROOT, orderedTrieRoot, withdrawalsTrieRoot } from '../../../shared/protocol/trie-root.ts'
+import { FIXTURES } from '../../support/fixtures.ts'
 
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures')
 const json = (path: string) => JSON.parse(readFileSync(join(FIXTURES, path), 'utf8'))
 
 type Metadata = { name: string; fail?: boolean; reason?: string }

@@ -3,7 +3,6 @@ import { concatBytes, fromHex, type Hex, toHex, uintToBytes } from '../../../sha
 import type { L1InfoFormat } from '../../../shared/config/forks.ts'
 import { L1_NETWORKS } from '../../../shared/config/l1-networks.ts'
 import type { SystemConfig } from '../../../shared/config/rollup-config.ts'
-import { DecodeError } from '../../../shared/errors.ts'
 import { fakeExponential } from '../../../shared/protocol/blob-base-fee.ts'
 import { decodeDepositTx, depositTxHash, encodeDepositTx } from '../../../shared/protocol/deposit-tx.ts'
 import { encodeEcotoneScalar, encodeOperatorFeeParams } from '../../../shared/protocol/fee-params.ts'
@@ -21,32 +20,8 @@ import {
 } from '../../../shared/protocol/l1-info.ts'
 import { l1InfoSourceHash } from '../../../shared/protocol/source-hash.ts'
 import vectors from '../../fixtures/protocol/vectors.json' with { type: 'json' }
-
-/** Seeded mulberry32 (no dependencies). */
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof DecodeError) return e.code
-    throw e
-  }
-  return undefined
-}
-
-function randomBytes(rand: () => number, n: number): Uint8Array {
-  return Uint8Array.from({ length: n }, () => Math.floor(rand() * 256))
-}
+import { codeOf } from '../../support/decode-error.ts'
+import { prng, randomBytes } from '../../support/random.ts'
 
 const int = (rand: () => number, max: number) => Math.floor(rand() * max)
 const big = (rand: () => number, bytes: number) => {

@@ -13,18 +13,7 @@ import {
   configUpdateLogData,
   isConfigUpdateLog,
 } from '../../../shared/protocol/system-config.ts'
-
-/** Seeded mulberry32 (no dependencies). */
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { prng } from '../../support/random.ts'
 
 const SYSTEM_CONFIG: Hex = '0x229047fed2591dbec1eF1118d64F7aF3dB9EB290'
 const ECOTONE = 1_000

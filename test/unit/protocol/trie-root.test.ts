@@ -1,13 +1,11 @@
 import { readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { toRlp } from 'viem'
 import { describe, expect, it } from 'vitest'
 import { fromHex, keccak, toHex } from '../../../shared/bytes.ts'
 import { EMPTY_TRIE_ROOT, orderedTrieRoot, withdrawalsTrieRoot } from '../../../shared/protocol/trie-root.ts'
-import { prng, randomBytes } from '../codec/random-payload.ts'
-
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures')
+import { FIXTURES } from '../../support/fixtures.ts'
+import { prng, randomBytes } from '../../support/random.ts'
 
 /**
  * An independent reference trie for cross-checking: insertion into explicit leaf / extension / branch objects (the

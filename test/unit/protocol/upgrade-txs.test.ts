@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { fromHex, toHex } from '../../../shared/bytes.ts'
 import { UPGRADE_FORKS } from '../../../shared/config/forks.ts'
-import { DecodeError } from '../../../shared/errors.ts'
 import { decodeDepositTx, encodeDepositTx } from '../../../shared/protocol/deposit-tx.ts'
 import { upgradeSourceHash } from '../../../shared/protocol/source-hash.ts'
 import {
@@ -19,20 +18,11 @@ import {
   upgradeGas,
   upgradeTransactions,
 } from '../../../shared/protocol/upgrade-txs/index.ts'
+import { codeOf } from '../../support/decode-error.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const fixture = (name: string) => fromHex(`0x${readFileSync(join(here, '../../fixtures/upgrade-txs', name), 'utf8').trim()}`)
 const bundlePath = join(here, '../../../shared/protocol/upgrade-txs/karst-nut-bundle.json')
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof DecodeError) return e.code
-    throw e
-  }
-  return undefined
-}
 
 const lower = (s: string) => s.toLowerCase()
 
