@@ -11,6 +11,17 @@ import type { L1BlockRef, L2BlockRef } from './types.ts'
 /** A batch from the channel reader, with the L1 block it was read in. */
 export type UpstreamBatch = { batch: { type: 'singular'; batch: SingularBatch } | { type: 'span'; batch: SpanBatch }; inclusion: L1BlockRef }
 
+/** A dropped batch, for the trace: what it was and why it went. */
+export type BatchDropped = { batchType: 'singular' | 'span'; timestamp: number; reason: import('./batch-validity.ts').BatchDropReason | 'past' }
+export type BatchDropTrace = (entry: BatchDropped) => void
+
+/** The trace entry for an upstream batch. */
+export function dropped(b: UpstreamBatch['batch'], reason: BatchDropped['reason']): BatchDropped {
+  return b.type === 'singular'
+    ? { batchType: 'singular', timestamp: b.batch.timestamp, reason }
+    : { batchType: 'span', timestamp: Number(b.batch.blocks[0]?.timestamp ?? 0n), reason }
+}
+
 /** The stage before the batch stage: read the next batch of the current L1 origin, or flush the current channel. */
 export type BatchUpstream = {
   next(): UpstreamBatch | 'eof'

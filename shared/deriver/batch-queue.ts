@@ -5,10 +5,12 @@
  */
 import { checkSingularBatch } from './check-singular-batch.ts'
 import { checkSpanBatch } from './check-span-batch.ts'
-import type { BatchDropReason, L2BlockSource } from './batch-validity.ts'
+import type { L2BlockSource } from './batch-validity.ts'
 import {
   advanceWindow,
+  type BatchDropTrace,
   type BatchStageConfig,
+  dropped,
   type BatchUpstream,
   type BatchWindowState,
   deriveEmptyBatch,
@@ -23,7 +25,6 @@ import type { L1BlockRef, L2BlockRef } from './types.ts'
 
 export type BatchQueueState = BatchWindowState & { batches: UpstreamBatch[] }
 
-export type BatchDropTrace = (entry: { batch: UpstreamBatch; reason: BatchDropReason }) => void
 
 export class BatchQueue {
   state: BatchQueueState
@@ -69,7 +70,7 @@ export class BatchQueue {
   private add(config: BatchStageConfig, batch: UpstreamBatch, parent: L2BlockRef, l2: L2BlockSource, onDrop: BatchDropTrace): void {
     const v = check(config, this.state, parent, batch, l2)
     if (v.validity === 'drop') {
-      onDrop({ batch, reason: v.reason })
+      onDrop(dropped(batch.batch, v.reason))
       return
     }
     this.state.batches.push(batch)
@@ -96,7 +97,7 @@ export class BatchQueue {
           remaining.push(batch)
           continue
         case 'drop':
-          onDrop({ batch, reason: v.reason })
+          onDrop(dropped(batch.batch, v.reason))
           continue
         case 'accept':
           found = batch

@@ -5,10 +5,12 @@
  */
 import { checkSingularBatch } from './check-singular-batch.ts'
 import { checkSpanBatch } from './check-span-batch.ts'
-import type { BatchDropReason, L2BlockSource } from './batch-validity.ts'
+import type { L2BlockSource } from './batch-validity.ts'
 import {
 
+  type BatchDropTrace,
   type BatchStageConfig,
+  dropped,
   type BatchUpstream,
   type BatchWindowState,
   deriveEmptyBatch,
@@ -25,7 +27,6 @@ import type { L1BlockRef, L2BlockRef } from './types.ts'
 
 export type BatchStageState = BatchWindowState & { spanInclusion: L1BlockRef | null }
 
-export type BatchStageDropTrace = (entry: { batch: UpstreamBatch | { batch: { type: 'singular'; batch: SingularBatch } }; reason: BatchDropReason | 'past' }) => void
 
 export class BatchStage {
   state: BatchStageState
@@ -37,7 +38,7 @@ export class BatchStage {
     this.state = { origin: base, l1Blocks: [base], nextSpan: [], spanInclusion: null }
   }
 
-  next(config: BatchStageConfig, parent: L2BlockRef, prevOrigin: L1BlockRef, upstream: BatchUpstream, l2: L2BlockSource, onDrop: BatchStageDropTrace): NextBatchResult {
+  next(config: BatchStageConfig, parent: L2BlockRef, prevOrigin: L1BlockRef, upstream: BatchUpstream, l2: L2BlockSource, onDrop: BatchDropTrace): NextBatchResult {
     const s = this.state
     // With Holocene the window can always advance: nothing is invalidated backwards.
     updateOrigin(s, prevOrigin, parent, true)
@@ -70,10 +71,10 @@ export class BatchStage {
         case 'accept':
           break
         case 'past':
-          onDrop({ batch: pulled, reason: 'past' })
+          onDrop(dropped(pulled.batch, 'past'))
           return { kind: 'not-enough-data' }
         case 'drop':
-          onDrop({ batch: pulled, reason: v.reason })
+          onDrop(dropped(pulled.batch, v.reason))
           upstream.flushChannel()
           return { kind: 'not-enough-data' }
         case 'undecided':
@@ -101,10 +102,10 @@ export class BatchStage {
       case 'accept':
         return { kind: 'batch', batch: candidate, lastInSpan: s.nextSpan.length === 0 }
       case 'past':
-        onDrop({ batch: { batch: { type: 'singular', batch: candidate } }, reason: 'past' })
+        onDrop(dropped({ type: 'singular', batch: candidate }, 'past'))
         return { kind: 'not-enough-data' }
       case 'drop':
-        onDrop({ batch: { batch: { type: 'singular', batch: candidate } }, reason: v.reason })
+        onDrop(dropped({ type: 'singular', batch: candidate }, v.reason))
         s.nextSpan = []
         upstream.flushChannel()
         return { kind: 'not-enough-data' }

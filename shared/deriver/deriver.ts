@@ -14,7 +14,7 @@ import { DecodeError } from '../errors.ts'
 import { applyConfigUpdateLog, isConfigUpdateLog } from '../protocol/system-config.ts'
 import { buildAttributes, depositOnlyAttributes } from './attributes-builder.ts'
 import type { BatchDropReason, L2BlockSource } from './batch-validity.ts'
-import type { BatchUpstream, NextBatchResult, UpstreamBatch } from './batch-base.ts'
+import type { BatchDropped, BatchUpstream, NextBatchResult } from './batch-base.ts'
 import { BatchQueue, type BatchQueueState } from './batch-queue.ts'
 import { BatchStage, type BatchStageState } from './batch-stage.ts'
 import { systemConfigAfterBlock } from './block-system-config.ts'
@@ -260,11 +260,7 @@ export class Deriver {
 
   #batchNext(parent: L2BlockRef, l2: L2BlockSource): NextBatchResult {
     const origin = this.#s.origin as L1BlockRef
-    const onDrop = (e: { batch: UpstreamBatch | { batch: { type: 'singular'; batch: { timestamp: number } } }; reason: BatchDropReason | 'past' }) => {
-      const b = e.batch.batch
-      const timestamp = b.type === 'singular' ? b.batch.timestamp : Number((b as { batch: { blocks: { timestamp: bigint }[] } }).batch.blocks[0]?.timestamp ?? 0n)
-      this.#trace.push({ stage: 'batch', kind: 'batch-dropped', reason: e.reason, l1: origin.number, batchType: b.type, timestamp })
-    }
+    const onDrop = (e: BatchDropped) => this.#trace.push({ stage: 'batch', kind: 'batch-dropped', l1: origin.number, ...e })
     if (this.#queue) return this.#queue.next(this.config, parent, origin, this.#upstream(), l2, onDrop)
     return (this.#stage as BatchStage).next(this.config, parent, origin, this.#upstream(), l2, onDrop)
   }
