@@ -15,9 +15,9 @@ export type PayloadStatusValue = 'VALID' | 'INVALID' | 'SYNCING' | 'ACCEPTED' | 
 
 /** The engine calls the driver needs (a thin view over the Engine API client). */
 export type EngineApi = {
-  forkchoiceUpdated(state: ForkchoiceState, attributes?: PayloadAttributes): Promise<{ status: PayloadStatusValue; payloadId?: Hex; validationError?: string }>
+  forkchoiceUpdated(state: ForkchoiceState, attributes?: PayloadAttributes): Promise<{ status: PayloadStatusValue; payloadId?: Hex; validationError?: string | null }>
   getPayload(payloadId: Hex, timestamp: number): Promise<{ payload: ExecutionPayload; parentBeaconBlockRoot?: Uint8Array }>
-  newPayload(payload: ExecutionPayload, parentBeaconBlockRoot: Uint8Array | undefined, timestamp: number): Promise<{ status: PayloadStatusValue; validationError?: string }>
+  newPayload(payload: ExecutionPayload, parentBeaconBlockRoot: Uint8Array | undefined, timestamp: number): Promise<{ status: PayloadStatusValue; validationError?: string | null }>
   /** The engine's canonical block at a height, with its transactions (for consolidation). */
   blockByNumber(number: number): Promise<{ ref: Omit<L2BlockRef, 'l1Origin' | 'sequenceNumber'>; matches(attributes: PayloadAttributes): { ok: true } | { ok: false; reason: string } } | null>
 }

@@ -1,0 +1,123 @@
+import { createHmac } from 'node:crypto'
+import { afterEach, describe, expect, it } from 'vitest'
+import { devnetConfig } from '../../../shared/config/chains.ts'
+import type { ForkTimes, RollupConfig } from '../../../shared/config/rollup-config.ts'
+import type { L2BlockRef, PayloadAttributes } from '../../../shared/deriver/types.ts'
+import { createEngineClient, EngineError } from '../../../shared/engine/engine-client.ts'
+import { engineJwt } from '../../../shared/engine/jwt.ts'
+import { forkchoiceUpdatedMethod, getPayloadMethod, newPayloadMethod } from '../../../shared/engine/versions.ts'
+import { chainByName } from '../../../shared/config/chains.ts'
+import { applyDerivedAttributes, type Heads } from '../../../durable-objects/engine-driver.ts'
+import { engineApi } from '../../../durable-objects/engine-api.ts'
+import { type DevEngine, startDevEngine } from '../../devnet/dev-engine.ts'
+
+const SECRET = `0x${'cd'.repeat(32)}`
+const engines: DevEngine[] = []
+afterEach(async () => {
+  await Promise.all(engines.splice(0).map((e) => e.close()))
+})
+
+function config(forks: ForkTimes): RollupConfig {
+  return { ...devnetConfig(), forks, genesis: { ...devnetConfig().genesis, l2Time: 1_800_000_000 } }
+}
+
+describe('Engine API versions', () => {
+  it('default: by fork, on OP Mainnet timestamps', () => {
+    const op = chainByName('op-mainnet')!
+    expect(forkchoiceUpdatedMethod()).toBe('engine_forkchoiceUpdatedV3')
+    expect(forkchoiceUpdatedMethod({ withdrawals: [] })).toBe('engine_forkchoiceUpdatedV2')
+    expect(forkchoiceUpdatedMethod({})).toBe('engine_forkchoiceUpdatedV1')
+    expect(forkchoiceUpdatedMethod({ withdrawals: [], parentBeaconBlockRoot: `0x${'00'.repeat(32)}` })).toBe('engine_forkchoiceUpdatedV3')
+    expect(newPayloadMethod(op, 1710374400)).toBe('engine_newPayloadV2')
+    expect(newPayloadMethod(op, 1710374401)).toBe('engine_newPayloadV3')
+    expect(newPayloadMethod(op, 1746806401)).toBe('engine_newPayloadV4')
+    expect(getPayloadMethod(op, 1746806399)).toBe('engine_getPayloadV3')
+    expect(getPayloadMethod(op, 1746806401)).toBe('engine_getPayloadV4')
+    expect(getPayloadMethod(op, 1783526399)).toBe('engine_getPayloadV4')
+    expect(getPayloadMethod(op, 1783526401)).toBe('engine_getPayloadV5')
+  })
+})
+
+describe('engineJwt', () => {
+  it('default: HS256 over {iat} verifies with node:crypto', async () => {
+    const token = await engineJwt(SECRET, 1_700_000_000)
+    const [h, p, s] = token.split('.')
+    expect(JSON.parse(Buffer.from(p, 'base64url').toString())).toEqual({ iat: 1_700_000_000 })
+    expect(JSON.parse(Buffer.from(h, 'base64url').toString())).toEqual({ alg: 'HS256', typ: 'JWT' })
+    const expected = createHmac('sha256', Buffer.from(SECRET.slice(2), 'hex')).update(`${h}.${p}`).digest('base64url')
+    expect(s).toBe(expected)
+  })
+
+  it('error: a bad secret is refused without echoing it', async () => {
+    await expect(engineJwt('0x1234', 1)).rejects.toThrow(/32 bytes of hex/)
+  })
+})
+
+describe('Engine client + driver against the development engine', () => {
+  for (const [name, forks] of [
+    ['Canyon', { regolith: 0, canyon: 0, delta: 0 }],
+    ['Isthmus', { regolith: 0, canyon: 0, delta: 0, ecotone: 0, fjord: 0, granite: 0, holocene: 0, isthmus: 0 }],
+    ['Karst', { regolith: 0, canyon: 0, delta: 0, ecotone: 0, fjord: 0, granite: 0, holocene: 0, isthmus: 0, jovian: 0, karst: 0 }],
+  ] as const) {
+    it(`default (${name}): builds blocks, then consolidates the same attributes on a second node`, async () => {
+      const cfg = config(forks)
+      const engine = await startDevEngine({ config: cfg, jwtSecret: SECRET, host: '127.0.0.1', port: 0 })
+      engines.push(engine)
+      const client = createEngineClient({ url: engine.url, jwtSecret: SECRET, fetch, now: Date.now, config: cfg })
+      const api = engineApi(client, cfg)
+      const g = engine.genesis
+      const genesis: L2BlockRef = { hash: g.hash as `0x${string}`, number: 0, parentHash: `0x${'00'.repeat(32)}`, timestamp: g.timestamp, l1Origin: { hash: `0x${'11'.repeat(32)}`, number: 0 }, sequenceNumber: 0 }
+      let heads: Heads = { unsafe: genesis, pendingSafe: genesis, safe: genesis, finalized: genesis }
+      const ecotone = forks.ecotone !== undefined
+      const holocene = 'holocene' in forks
+      const jovian = 'jovian' in forks
+      const attrs: PayloadAttributes[] = []
+      for (let n = 1; n <= 3; n++) {
+        const a: PayloadAttributes = {
+          timestamp: g.timestamp + 2 * n,
+          prevRandao: `0x${n.toString(16).padStart(64, '0')}`,
+          suggestedFeeRecipient: '0x4200000000000000000000000000000000000011',
+          transactions: [],
+          noTxPool: true,
+          gasLimit: cfg.genesis.systemConfig.gasLimit,
+          withdrawals: [],
+          ...(ecotone ? { parentBeaconBlockRoot: `0x${'22'.repeat(32)}` as `0x${string}` } : {}),
+          ...(holocene ? { eip1559Params: '0x0000000000000000' as `0x${string}` } : {}),
+          ...(jovian ? { minBaseFee: 0n } : {}),
+        }
+        attrs.push(a)
+        const r = await applyDerivedAttributes(api, heads, { attributes: a, number: n, l1Origin: genesis.l1Origin, sequenceNumber: n, promoteSafe: true })
+        expect(r.kind, JSON.stringify(r)).toBe('built')
+        if (r.kind !== 'built') return
+        heads = r.heads
+      }
+      expect(engine.head().number).toBe(3)
+      expect(heads.safe.hash).toBe(engine.head().hash)
+      // A second node whose safe head is behind the engine's unsafe chain consolidates instead of building.
+      engine.clearCalls()
+      let behind: Heads = { unsafe: heads.unsafe, pendingSafe: genesis, safe: genesis, finalized: genesis }
+      for (let n = 1; n <= 3; n++) {
+        const r = await applyDerivedAttributes(api, behind, { attributes: attrs[n - 1], number: n, l1Origin: genesis.l1Origin, sequenceNumber: n, promoteSafe: true })
+        expect(r.kind).toBe('consolidated')
+        if (r.kind !== 'consolidated') return
+        behind = r.heads
+      }
+      expect(behind.safe.hash).toBe(heads.safe.hash)
+      expect(engine.calls().filter((c) => String(c.method).startsWith('engine_'))).toHaveLength(0)
+    })
+  }
+
+  it('error: a wrong JWT secret is a critical HTTP 401; an unreachable engine is temporary', async () => {
+    const cfg = config({ regolith: 0, canyon: 0 })
+    const engine = await startDevEngine({ config: cfg, jwtSecret: SECRET, host: '127.0.0.1', port: 0 })
+    engines.push(engine)
+    const wrong = createEngineClient({ url: engine.url, jwtSecret: `0x${'ee'.repeat(32)}`, fetch, now: Date.now, config: cfg, retries: 0 })
+    const e = await wrong.chainId().catch((x) => x)
+    expect(e).toBeInstanceOf(EngineError)
+    expect(e.severity).toBe('critical')
+    const down = createEngineClient({ url: 'http://127.0.0.1:1/?key=SECRETKEY', jwtSecret: SECRET, fetch, now: Date.now, config: cfg, retries: 1, timeoutMs: 500 })
+    const d = await down.chainId().catch((x) => x)
+    expect(d.severity).toBe('temporary')
+    expect(String(d.message)).not.toMatch(/SECRETKEY|127\.0\.0\.1/)
+  })
+})
