@@ -1,0 +1,115 @@
+/**
+ * The derive tick against the RollupNode's SQLite state inside workerd: a fake engine (which "builds" the batcher's
+ * planned blocks) and recorded L1 inputs. Checks the heads, the safe-head DB, restarts from SQLite and stale ticks.
+ */
+import { env, runInDurableObject } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { fromHex, type Hex } from '../../shared/bytes.ts'
+import type { ExecutionPayload } from '../../shared/codec/ssz-payload.ts'
+import type { L1BlockRef, L2BlockRef } from '../../shared/deriver/types.ts'
+import { anchor, applyDerived, deriveCursor, saveCursor } from '../../durable-objects/derivation-control.ts'
+import type { EngineApi } from '../../durable-objects/engine-driver.ts'
+import { NodeState } from '../../durable-objects/node-state.ts'
+import type { RollupNode } from '../../durable-objects/rollup-node.ts'
+import { deriveTick, type DeriveNode } from '../../workers/derive-tick.ts'
+import { channelFor, dataUnit, framesOf, genesisRef, l1Inputs, makeConfig, planL2, signedTx, type PlannedBlock } from '../support/chain-harness.ts'
+
+const config = makeConfig({ regolith: 0, canyon: 0, delta: 0, ecotone: 0, fjord: 0, granite: 0, holocene: 0, isthmus: 0 })
+
+function fakeEngine(plan: PlannedBlock[]) {
+  const calls: string[] = []
+  const built = new Map<number, L2BlockRef>()
+  const engine: EngineApi = {
+    async forkchoiceUpdated(_s, a) {
+      calls.push(a ? 'fcu+attrs' : 'fcu')
+      return { status: 'VALID', payloadId: a ? (`0x${((a.timestamp - config.genesis.l2Time) / 2).toString(16).padStart(16, '0')}` as Hex) : undefined }
+    },
+    async getPayload(id, t) {
+      calls.push('getPayload')
+      const n = Number(BigInt(id))
+      return { payload: { blockHash: fromHex(plan[n].ref.hash), blockNumber: n, timestamp: t } as unknown as ExecutionPayload }
+    },
+    async newPayload(p) {
+      calls.push('newPayload')
+      built.set(p.blockNumber, plan[p.blockNumber].ref)
+      return { status: 'VALID' }
+    },
+    async blockByNumber() {
+      return null
+    },
+  }
+  return { engine, calls, built }
+}
+
+function world() {
+  const plan = planL2(config, 24, (n) => [signedTx(config.l2ChainId, n)])
+  const channel = channelFor(config, plan.slice(1), 'span')
+  const inputs = l1Inputs(config, 110, new Map([[106, [dataUnit(framesOf(channel, new Uint8Array(16).fill(1), 100_000))]]]))
+  const l1 = {
+    async fetchRange(from: number, to: number) {
+      return inputs.filter((i) => i.header.number >= from && i.header.number <= to)
+    },
+    async head(): Promise<L1BlockRef> {
+      const h = inputs.at(-1)!.header
+      return { hash: h.hash, number: h.number, parentHash: h.parentHash, timestamp: h.timestamp }
+    },
+  }
+  return { plan, l1 }
+}
+
+function nodeOver(state: NodeState, engine: EngineApi): DeriveNode {
+  return {
+    deriveCursor: async () => deriveCursor(state),
+    applyDerived: (v, step, cp, next) => applyDerived(config, state, engine, v, step, cp, next, Date.now()),
+    saveCursor: async (v, cp, next) => saveCursor(state, v, cp, next, Date.now()),
+    resetDerivation: async () => {},
+    reportCritical: async (r) => {
+      throw new Error(r)
+    },
+    reportL1Heads: async () => {},
+    l2Block: async () => null,
+  }
+}
+
+describe('derivation in the RollupNode (workerd)', () => {
+  it('default: a tick derives the posted span batch into safe heads, the safe-head DB and finality candidates', async () => {
+    const stub = env.ROLLUP_NODE.get(env.ROLLUP_NODE.idFromName('derive-1'))
+    await runInDurableObject(stub, async (_i: RollupNode, ds) => {
+      const state = new NodeState(ds.storage.sql)
+      const { plan, l1 } = world()
+      const g = genesisRef()
+      anchor(state, { unsafe: g, safe: g, finalized: g }, 100, { systemConfig: config.genesis.systemConfig, traversalSystemConfig: config.genesis.systemConfig }, 1)
+      const { engine, calls } = fakeEngine(plan)
+      const report = await deriveTick({ config, node: nodeOver(state, engine), l1, budget: { maxL1Blocks: 50, maxBlocks: 1000, deadline: Number.MAX_SAFE_INTEGER }, confirmations: 0, now: () => 0 })
+      expect(report).toMatchObject({ outcome: 'caught-up', derived: 24 })
+      expect(state.head('safe')?.hash).toBe(plan[24].ref.hash)
+      expect(state.head('unsafe')?.number).toBe(24)
+      expect(calls.filter((c) => c === 'newPayload')).toHaveLength(24)
+      expect(state.safeHeadAtL1(106)?.safeHead.number).toBe(24)
+      expect(state.finalityCandidate(110)?.l2.number).toBe(24)
+      // State survives a restart: a fresh NodeState over the same SQLite continues where it stopped.
+      const again = new NodeState(ds.storage.sql)
+      const c = deriveCursor(again)
+      expect(c.kind === 'ready' && c.safe.number).toBe(24)
+      const second = await deriveTick({ config, node: nodeOver(again, engine), l1, budget: { maxL1Blocks: 50, maxBlocks: 1000, deadline: Number.MAX_SAFE_INTEGER }, confirmations: 0, now: () => 0 })
+      expect(second.outcome).toBe('waiting-for-l1')
+      expect(calls.filter((c) => c === 'newPayload')).toHaveLength(24)
+    })
+  })
+
+  it('behavior: a tick with a stale cursor version applies nothing', async () => {
+    const stub = env.ROLLUP_NODE.get(env.ROLLUP_NODE.idFromName('derive-2'))
+    await runInDurableObject(stub, async (_i: RollupNode, ds) => {
+      const state = new NodeState(ds.storage.sql)
+      const { plan } = world()
+      const g = genesisRef()
+      const v = anchor(state, { unsafe: g, safe: g, finalized: g }, 100, { systemConfig: config.genesis.systemConfig, traversalSystemConfig: config.genesis.systemConfig }, 1)
+      const { engine, calls } = fakeEngine(plan)
+      const step = { kind: 'attributes' as const, attributes: { timestamp: plan[1].ref.timestamp, prevRandao: `0x${'00'.repeat(32)}` as Hex, suggestedFeeRecipient: '0x4200000000000000000000000000000000000011' as Hex, transactions: [], noTxPool: true, gasLimit: 1n, withdrawals: [] as [] }, number: 1, l1Origin: g.l1Origin, sequenceNumber: 1, derivedFrom: { hash: g.l1Origin.hash, number: 100, parentHash: g.l1Origin.hash, timestamp: 0 }, lastInSpan: true, depositOnly: false }
+      expect(await applyDerived(config, state, engine, v + 1, step, '{}', 101, 2)).toEqual({ kind: 'stale' })
+      expect(saveCursor(state, v + 5, '{}', 101, 2)).toEqual({ ok: false, reason: 'stale' })
+      expect(calls).toEqual([])
+      expect(state.head('safe')?.number).toBe(0)
+    })
+  })
+})
