@@ -12,7 +12,9 @@ import { systemConfigFromL2Block } from '../shared/deriver/block-system-config.t
 import { DecodeError } from '../shared/errors.ts'
 import { parseNodeConfig, type NodeConfig } from '../workers/config.ts'
 import type { ApplyDerivedResult, TickCursor } from '../workers/derive-tick.ts'
-import { applyDerived, deriveCursor, saveCursor } from './derivation-control.ts'
+import { anchor, applyDerived, deriveCursor, saveCursor } from './derivation-control.ts'
+import { findSyncStart } from '../shared/deriver/sync-start.ts'
+import { createL1Source } from '../workers/l1-source.ts'
 import { engineApi } from './engine-api.ts'
 import type { EngineApi } from './engine-driver.ts'
 import type { NodeEvent } from './events.ts'
@@ -72,6 +74,53 @@ export class RollupNode extends DurableObject<Env> {
     const c = this.#config()
     const client = createEngineClient({ url: c.engine.url, jwtSecret: c.engine.jwtSecret, fetch: (input, init) => fetch(input, init), now: () => Date.now(), config: c.chain, headers: c.engine.accessHeaders })
     return engineApi(client, c.chain)
+  }
+
+  /**
+   * Sync start (PROTOCOL.md §2.11): from the engine's heads, find a safe head consistent with canonical L1 and the L1
+   * block derivation restarts from, and anchor the node there. Runs when the node has no cursor or after a reset.
+   */
+  async initialize(): Promise<{ ok: true; safe: number; unsafe: number; nextL1: number } | { ok: false; reason: string }> {
+    const c = this.#config()
+    const client = createEngineClient({ url: c.engine.url, jwtSecret: c.engine.jwtSecret, fetch: (input, init) => fetch(input, init), now: () => Date.now(), config: c.chain, headers: c.engine.accessHeaders })
+    const l1 = createL1Source({ rpcUrls: c.l1.rpcUrls, beaconUrls: c.l1.beaconUrls, fetch: (input, init) => fetch(input, init), config: c.chain, secondsPerSlot: c.l1.secondsPerSlot, beaconBlockId: c.l1.beaconBlockId, trustBlobs: c.l1.trustBlobs })
+    const toRef = (b: Record<string, unknown> | null) => {
+      if (!b) throw new Error('engine block not found')
+      const r = systemConfigFromL2Block(c.chain, {
+        number: Number(BigInt(String(b.number))),
+        hash: String(b.hash).toLowerCase() as `0x${string}`,
+        parentHash: String(b.parentHash).toLowerCase() as `0x${string}`,
+        timestamp: Number(BigInt(String(b.timestamp))),
+        gasLimit: BigInt(String(b.gasLimit)),
+        extraData: String(b.extraData ?? '0x') as `0x${string}`,
+        transactions: (Array.isArray(b.transactions) ? b.transactions : []).slice(0, 1).map((t, i) => encodeRpcTransaction(t, i)),
+      })
+      if (r instanceof DecodeError) throw new Error(`engine block ${String(b.number)}: ${r.code}`)
+      return r
+    }
+    const byHash = async (hash: string) => toRef((await client.call('eth_getBlockByHash', [hash, true])) as Record<string, unknown> | null)
+    const l1Head = await l1.head('latest')
+    const result = await this.#engine.run(() =>
+      findSyncStart(c.chain, {
+        l2Heads: async () => {
+          const [unsafe, safe, finalized] = await Promise.all([client.blockByNumber('latest'), client.blockByNumber('safe').catch(() => null), client.blockByNumber('finalized').catch(() => null)])
+          return { unsafe: toRef(unsafe).ref, safe: safe ? toRef(safe).ref : undefined, finalized: finalized ? toRef(finalized).ref : undefined }
+        },
+        l2BlockByHash: async (hash) => (await byHash(hash)).ref,
+        l1BlockByNumber: async (n) => (n > l1Head.number ? undefined : l1.blockRef(n)),
+      }),
+    )
+    if (result.kind === 'critical') {
+      this.#state.setMeta('critical', result.reason)
+      this.#state.event('critical', { reason: result.reason }, Date.now())
+      return { ok: false, reason: result.reason }
+    }
+    const safeCfg = (await byHash(result.safe.hash)).systemConfig
+    const baseCfg = (await byHash(result.pipelineL2.hash)).systemConfig
+    const nextL1 = result.pipelineL2.l1Origin.number
+    anchor(this.#state, result, nextL1, { systemConfig: safeCfg, traversalSystemConfig: baseCfg }, Date.now())
+    this.#state.setMeta('needs_sync_start', '')
+    return { ok: true, safe: result.safe.number, unsafe: result.unsafe.number, nextL1 }
   }
 
   /** The derivation cursor a derive tick starts from (optimistic concurrency: `version` must come back unchanged). */

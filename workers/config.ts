@@ -10,7 +10,7 @@ export type NodeConfig = {
   chain: RollupConfig
   /** Bearer token for `admin_*` methods; admin is off without it. */
   adminToken: string | undefined
-  l1: { rpcUrls: string[]; beaconUrls: string[]; confirmations: number; secondsPerSlot: number; beaconGenesisTime?: number; trustBlobs: boolean }
+  l1: { rpcUrls: string[]; beaconUrls: string[]; confirmations: number; secondsPerSlot: number; beaconGenesisTime?: number; beaconBlockId: 'slot' | 'number' | 'hash'; trustBlobs: boolean }
   engine: { url: string; jwtSecret: string; accessHeaders: Record<string, string> }
 }
 
@@ -82,6 +82,12 @@ export function parseNodeConfig(env: RawEnv): ConfigResult {
     confirmations: int('L1_CONFIRMATIONS', 0),
     secondsPerSlot: int('SECONDS_PER_SLOT', 12) || 12,
     trustBlobs: env.TRUST_BLOBS === 'true',
+    beaconBlockId: ((): 'slot' | 'number' | 'hash' => {
+      const v = env.BEACON_BLOCK_ID ?? 'slot'
+      if (v === 'slot' || v === 'number' || v === 'hash') return v
+      problems.push({ setting: 'BEACON_BLOCK_ID', problem: 'must be slot, number or hash' })
+      return 'slot'
+    })(),
     ...(env.BEACON_GENESIS_TIME !== undefined && env.BEACON_GENESIS_TIME !== '' ? { beaconGenesisTime: int('BEACON_GENESIS_TIME', 0) } : {}),
   }
   if (problems.length > 0 || !chain) return { ok: false, problems }
