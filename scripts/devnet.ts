@@ -105,6 +105,7 @@ writeFileSync(
     `L1_RPC_URLS=${l1Url}`,
     `BEACON_URLS=${l1Url}`,
     `SECONDS_PER_SLOT=2`,
+    `BEACON_BLOCK_ID=number`,
     `ENGINE_URL=${engineInfo.url}`,
     `ENGINE_JWT_SECRET=${jwtSecret}`,
     `ADMIN_TOKEN=devnet-admin-token-${randomBytes(8).toString('hex')}`,
@@ -115,4 +116,16 @@ start('worker', bin('wrangler'), ['dev', '--local', '--test-scheduled', '--ip', 
 const health = await (await waitFor(`http://127.0.0.1:${WORKER_PORT}/healthz`, undefined, 'worker', 120_000)).json()
 console.log(`[devnet] worker on http://127.0.0.1:${WORKER_PORT}: ${JSON.stringify(health)}`)
 console.log(`[devnet] rollup config: ${join(dir, 'rollup.json')}; JSON-RPC: curl -s http://127.0.0.1:${WORKER_PORT}/ -d '{"jsonrpc":"2.0","id":1,"method":"optimism_syncStatus"}'`)
+// Cron triggers do not fire on their own under wrangler dev: fire the derive tick every few seconds.
+const TICK_MS = Number(process.env.DEVNET_TICK_MS ?? 4000)
+setInterval(() => {
+  fetch(`http://127.0.0.1:${WORKER_PORT}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*`).catch(() => {})
+}, TICK_MS).unref()
+setInterval(async () => {
+  try {
+    const res = await fetch(`http://127.0.0.1:${WORKER_PORT}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'optimism_syncStatus' }) })
+    const s = ((await res.json()) as { result?: Record<string, { number: number }> }).result
+    if (s) console.log(`[devnet] L1 head ${s.head_l1.number} current ${s.current_l1.number} | L2 unsafe ${s.unsafe_l2.number} safe ${s.safe_l2.number} finalized ${s.finalized_l2.number}`)
+  } catch {}
+}, 10_000)
 console.log('[devnet] running; Ctrl-C to stop')

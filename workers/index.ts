@@ -5,6 +5,8 @@ import { Hono } from 'hono'
 import { hasBearer } from './auth.ts'
 import { describeProblems, parseNodeConfig, type ConfigResult } from './config.ts'
 import { handleRpcBody, MAX_RPC_BODY, RPC_ERRORS } from './json-rpc.ts'
+import { deriveTick, type DeriveNode } from './derive-tick.ts'
+import { createL1Source } from './l1-source.ts'
 
 export { RollupNode } from '../durable-objects/rollup-node.ts'
 
@@ -59,6 +61,39 @@ app.onError((err, c) => {
   return c.json({ error: 'internal error' }, 500)
 })
 
+/** How much one cron tick may do (Workers: 5 min wall for cron, CPU limit per wrangler.toml). */
+const TICK_BUDGET = { maxL1Blocks: 100, maxBlocks: 2_000, ms: 25_000 }
+
+async function scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+  const cfg = parseNodeConfig(env as unknown as Record<string, unknown>)
+  if (!cfg.ok) {
+    console.error(JSON.stringify({ event: 'config-invalid', problems: cfg.problems }))
+    return
+  }
+  const c = cfg.config
+  const stub = node(env, c.chain.name)
+  let cursor = await stub.deriveCursor()
+  if (cursor.kind === 'not-initialized') {
+    const init = await stub.initialize()
+    console.log(JSON.stringify({ event: 'sync-start', ...init }))
+    if (!init.ok) return
+    cursor = await stub.deriveCursor()
+  }
+  const l1 = createL1Source({ rpcUrls: c.l1.rpcUrls, beaconUrls: c.l1.beaconUrls, fetch: (input, init) => fetch(input, init), config: c.chain, secondsPerSlot: c.l1.secondsPerSlot, beaconBlockId: c.l1.beaconBlockId, trustBlobs: c.l1.trustBlobs, ...(c.l1.beaconGenesisTime !== undefined ? { beaconGenesisTime: c.l1.beaconGenesisTime } : {}) })
+  const started = Date.now()
+  const report = await deriveTick({
+    config: c.chain,
+    node: stub as unknown as DeriveNode,
+    l1,
+    budget: { maxL1Blocks: TICK_BUDGET.maxL1Blocks, maxBlocks: TICK_BUDGET.maxBlocks, deadline: started + TICK_BUDGET.ms },
+    confirmations: c.l1.confirmations,
+    now: () => Date.now(),
+  })
+  console.log(JSON.stringify({ event: 'derive-tick', ms: Date.now() - started, ...report }))
+  void ctx
+}
+
 export default {
   fetch: app.fetch,
+  scheduled,
 } satisfies ExportedHandler<Env>

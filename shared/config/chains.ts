@@ -39,7 +39,7 @@ export function devnetConfig(genesis?: DevnetGenesis): RollupConfig {
     },
     blockTime: 2,
     maxSequencerDrift: 600,
-    seqWindowSize: 200,
+    seqWindowSize: 20,
     channelTimeout: 300,
     l1ChainId: 31337,
     l2ChainId: 901,
