@@ -45,7 +45,12 @@ export function parseAttributes(value: unknown): RequestedAttributes | undefined
   if (present(o.gasLimit)) attrs.gasLimit = quantity(o.gasLimit, 'gasLimit', U64_MAX)
   if (present(o.parentBeaconBlockRoot)) attrs.parentBeaconBlockRoot = data(o.parentBeaconBlockRoot, 'parentBeaconBlockRoot', 32)
   if (present(o.eip1559Params)) attrs.eip1559Params = data(o.eip1559Params, 'eip1559Params')
-  if (present(o.minBaseFee)) attrs.minBaseFee = quantity(o.minBaseFee, 'minBaseFee', U64_MAX)
+  // op-geth reads minBaseFee as a plain JSON number (`*uint64` without a hex codec), not a 0x quantity.
+  if (present(o.minBaseFee)) {
+    const v = o.minBaseFee
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw invalidParams('minBaseFee must be a JSON number')
+    attrs.minBaseFee = BigInt(v)
+  }
   return attrs
 }
 

@@ -69,7 +69,7 @@ function attributes(cfg: RollupConfig, parent: { timestamp: number }, over: Reco
   if (active(cfg, 'canyon', t)) a.withdrawals = []
   if (active(cfg, 'ecotone', t)) a.parentBeaconBlockRoot = h(`beacon-${t}`)
   if (active(cfg, 'holocene', t)) a.eip1559Params = '0x0000000000000000'
-  if (active(cfg, 'jovian', t)) a.minBaseFee = '0x0'
+  if (active(cfg, 'jovian', t)) a.minBaseFee = 0
   return { ...a, ...over }
 }
 
@@ -347,7 +347,7 @@ describe('dev engine: attributes by fork', () => {
     expect((await fcu({ ...base, gasLimit: null })).code).toBe(-38003)
     expect((await fcu({ ...base, eip1559Params: null })).code).toBe(-38003)
     expect((await fcu({ ...base, eip1559Params: '0x0000000000000006' })).code).toBe(-38003)
-    expect((await fcu({ ...base, minBaseFee: '0x1' })).code).toBe(-38003) // Jovian not active yet
+    expect((await fcu({ ...base, minBaseFee: 1 })).code).toBe(-38003) // Jovian not active yet
     expect((await fcu({ ...base, withdrawals: null })).code).toBe(-38003)
     expect((await fcu({ ...base, parentBeaconBlockRoot: null })).code).toBe(-38003)
     expect((await fcu({ ...base, withdrawals: [{ index: '0x0', validatorIndex: '0x0', address: PASSER, amount: '0x1' }] })).code).toBe(-38003)
@@ -369,7 +369,7 @@ describe('dev engine: attributes by fork', () => {
     expect(e1.extraData).toBe('0x00000000fa00000006')
     expect(await rpc.call('eth_getBlockByHash', [e1.blockHash, false])).toMatchObject({ extraData: e1.extraData })
     // Jovian: v1 with the attributes' params and min base fee.
-    const jovian = attributes(cfg, { timestamp: g.timestamp + 2 }, { eip1559Params: '0x0000000800000002', minBaseFee: q(1_000_000_000_000n) })
+    const jovian = attributes(cfg, { timestamp: g.timestamp + 2 }, { eip1559Params: '0x0000000800000002', minBaseFee: 1_000_000_000_000 })
     const e2 = (await build(rpc, v, e1.blockHash, jovian)).executionPayload
     expect(e2.extraData).toBe(`0x01${'00000008'}${'00000002'}${'000000e8d4a51000'}`)
     // Base fee of block 2 from block 1 (Holocene parent: its own extraData params, 250/6, no clamp).
