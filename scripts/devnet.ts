@@ -10,6 +10,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { devnetConfig } from '../shared/config/chains.ts'
 import { toRollupJson } from '../shared/config/parse-rollup-json.ts'
+import { installL1Contracts } from '../test/devnet/l1-contracts.ts'
 
 const root = join(import.meta.dirname, '..')
 const bin = (name: string) => join(root, 'node_modules', '.bin', name)
@@ -80,6 +81,9 @@ start('anvil', bin('anvil'), ['--host', '127.0.0.1', '--port', String(L1_PORT), 
 await waitFor(l1Url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }) }, 'anvil')
 const l1Genesis = await rpc(l1Url, 'eth_getBlockByNumber', ['0x0', false])
 console.log(`[devnet] L1 (anvil) on ${l1Url}, genesis ${l1Genesis.hash}`)
+const devnet = devnetConfig()
+await installL1Contracts(l1Url, devnet.depositContractAddress, devnet.l1SystemConfigAddress)
+console.log(`[devnet] portal ${devnet.depositContractAddress} and SystemConfig ${devnet.l1SystemConfigAddress} emit TransactionDeposited / ConfigUpdate (test/devnet/l1-contracts.ts builds the calldata)`)
 
 const jwtSecret = randomBytes(32).toString('hex')
 writeFileSync(join(dir, 'jwt.hex'), jwtSecret)
