@@ -54,6 +54,11 @@ export class NodeState {
     return version
   }
 
+  /** Drop the cursor: the node needs sync start again before it derives. */
+  clearCursor(): void {
+    this.#sql.exec(`DELETE FROM cursor`)
+  }
+
   /** Safe-head DB: the safe head as of an L1 block (one entry per L1 block; the latest write for it wins). */
   recordSafeHead(l1: { number: number; hash: string }, l2: { number: number; hash: string }): void {
     this.#sql.exec(

@@ -13,6 +13,7 @@ import { DecodeError } from '../shared/errors.ts'
 import { parseNodeConfig, type NodeConfig } from '../workers/config.ts'
 import type { ApplyDerivedResult, TickCursor } from '../workers/derive-tick.ts'
 import { anchor, applyDerived, deriveCursor, saveCursor } from './derivation-control.ts'
+import { startupProblems } from './startup-checks.ts'
 import { findSyncStart } from '../shared/deriver/sync-start.ts'
 import { createL1Source } from '../workers/l1-source.ts'
 import { engineApi } from './engine-api.ts'
@@ -99,6 +100,17 @@ export class RollupNode extends DurableObject<Env> {
       return r
     }
     const byHash = async (hash: string) => toRef((await client.call('eth_getBlockByHash', [hash, true])) as Record<string, unknown> | null)
+    const problems = startupProblems(c.chain, {
+      l1ChainId: await l1.chainId(),
+      l1GenesisHash: await l1.genesisHash(c.chain.genesis.l1.number),
+      l2ChainId: await client.chainId(),
+    })
+    if (problems.length > 0) {
+      const reason = problems.join('; ')
+      this.#state.setMeta('critical', reason)
+      this.#state.event('critical', { reason }, Date.now())
+      return { ok: false, reason }
+    }
     const l1Head = await l1.head('latest')
     const result = await this.#engine.run(() =>
       findSyncStart(c.chain, {
@@ -146,6 +158,12 @@ export class RollupNode extends DurableObject<Env> {
     this.#state.setCursor(null, cursor.nextL1, Date.now())
     this.#state.setMeta('needs_sync_start', reason)
     this.#state.event('derivation-reset', { reason }, Date.now())
+  }
+
+  /** `admin_resetDerivationPipeline`: forget the cursor; the next tick runs sync start again. */
+  async adminReset(): Promise<void> {
+    this.#state.clearCursor()
+    this.#state.event('derivation-reset', { reason: 'admin_resetDerivationPipeline' }, Date.now())
   }
 
   async reportCritical(reason: string): Promise<void> {

@@ -26,6 +26,7 @@ export type RpcResponse = { jsonrpc: '2.0'; id: Id; result?: unknown; error?: { 
 export type RpcBackend = {
   syncStatus(): Promise<unknown>
   safeHeadAtL1Block(l1Number: number): Promise<unknown>
+  adminReset(): Promise<void>
 }
 
 export class RpcError extends Error {
@@ -56,6 +57,10 @@ const HANDLERS: Record<string, Handler> = {
     const r = await backend.safeHeadAtL1Block(n)
     if (!r) throw new RpcError(RPC_ERRORS.invalidParams, `no safe head recorded at or before L1 block ${n}`)
     return r
+  },
+  admin_resetDerivationPipeline: async (_p, { backend }) => {
+    await backend.adminReset()
+    return null
   },
 }
 

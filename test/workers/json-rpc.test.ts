@@ -39,3 +39,17 @@ describe('POST / JSON-RPC', () => {
     expect(big.status).toBe(413)
   })
 })
+
+describe('admin JSON-RPC', () => {
+  it('error: admin methods need the bearer token', async () => {
+    const r = await rpc({ jsonrpc: '2.0', id: 1, method: 'admin_resetDerivationPipeline' })
+    expect(r.json.error.code).toBe(-32001)
+    const wrong = await rpc({ jsonrpc: '2.0', id: 1, method: 'admin_resetDerivationPipeline' }, { authorization: 'Bearer nope' })
+    expect(wrong.json.error.code).toBe(-32001)
+  })
+
+  it('default: admin_resetDerivationPipeline with the token clears the cursor (sync start runs again)', async () => {
+    const r = await rpc({ jsonrpc: '2.0', id: 1, method: 'admin_resetDerivationPipeline' }, { authorization: 'Bearer test-admin-token-0123456789' })
+    expect(r.json).toEqual({ jsonrpc: '2.0', id: 1, result: null })
+  })
+})
