@@ -106,3 +106,30 @@ export function anchor(state: NodeState, h: { unsafe: L2BlockRef; safe: L2BlockR
   state.event('heads-initialized', { unsafe: h.unsafe.number, safe: h.safe.number, finalized: h.finalized.number, nextL1 }, now)
   return state.setCursor(null, nextL1, now)
 }
+
+/**
+ * Finality (PROTOCOL.md §2.10; op-node `finality/finalizer.go`): the highest safe L2 block derived from an L1 block at
+ * or below the finalized L1 block becomes finalized, after checking that L1 block is still canonical; one FCU records
+ * it in the engine.
+ */
+export async function finalize(
+  state: NodeState,
+  engine: EngineApi,
+  l1Finalized: { number: number; hash: string },
+  canonicalHash: (l1Number: number) => Promise<string | undefined>,
+  now: number,
+): Promise<{ finalized: number } | { unchanged: true; reason: string }> {
+  const h = heads(state)
+  if (!h) return { unchanged: true, reason: 'not initialized' }
+  const candidate = state.finalityCandidate(l1Finalized.number)
+  if (!candidate || candidate.l2.number <= h.finalized.number) return { unchanged: true, reason: 'nothing new to finalize' }
+  if ((await canonicalHash(candidate.l1.number))?.toLowerCase() !== candidate.l1.hash.toLowerCase()) {
+    state.event('l1-reorg', { finalityCandidate: candidate.l1.number }, now)
+    return { unchanged: true, reason: `L1 block ${candidate.l1.number} of the candidate is no longer canonical` }
+  }
+  const r = await engine.forkchoiceUpdated({ headBlockHash: h.unsafe.hash, safeBlockHash: h.safe.hash, finalizedBlockHash: candidate.l2.hash })
+  if (r.status !== 'VALID') return { unchanged: true, reason: `engine answered ${r.status}` }
+  state.setHead('finalized', candidate.l2)
+  state.event('finalized-advanced', { number: candidate.l2.number, l1: candidate.l1.number }, now)
+  return { finalized: candidate.l2.number }
+}

@@ -12,7 +12,7 @@ import { systemConfigFromL2Block } from '../shared/deriver/block-system-config.t
 import { DecodeError } from '../shared/errors.ts'
 import { parseNodeConfig, type NodeConfig } from '../workers/config.ts'
 import type { ApplyDerivedResult, TickCursor } from '../workers/derive-tick.ts'
-import { anchor, applyDerived, deriveCursor, saveCursor } from './derivation-control.ts'
+import { anchor, applyDerived, deriveCursor, finalize, saveCursor } from './derivation-control.ts'
 import { startupProblems } from './startup-checks.ts'
 import { findSyncStart } from '../shared/deriver/sync-start.ts'
 import { createL1Source } from '../workers/l1-source.ts'
@@ -158,6 +158,15 @@ export class RollupNode extends DurableObject<Env> {
     this.#state.setCursor(null, cursor.nextL1, Date.now())
     this.#state.setMeta('needs_sync_start', reason)
     this.#state.event('derivation-reset', { reason }, Date.now())
+  }
+
+  /** The L1 finalized block moved: finalize what was derived from it (hash checked against canonical L1). */
+  async finalizeUpTo(l1Finalized: L1BlockRef): Promise<{ finalized: number } | { unchanged: true; reason: string }> {
+    const c = this.#config()
+    const l1 = createL1Source({ rpcUrls: c.l1.rpcUrls, beaconUrls: c.l1.beaconUrls, fetch: (input, init) => fetch(input, init), config: c.chain, secondsPerSlot: c.l1.secondsPerSlot, beaconBlockId: c.l1.beaconBlockId, trustBlobs: c.l1.trustBlobs })
+    this.#state.setL1Head('l1_finalized', l1Finalized)
+    const engine = this.#engineApi()
+    return this.#engine.run(() => finalize(this.#state, engine, l1Finalized, async (n) => (await l1.blockRef(n)).hash, Date.now()))
   }
 
   /** `admin_resetDerivationPipeline`: forget the cursor; the next tick runs sync start again. */

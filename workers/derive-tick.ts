@@ -17,6 +17,8 @@ export type DeriveNode = {
   resetDerivation(version: number, reason: string): Promise<void>
   reportCritical(reason: string): Promise<void>
   reportL1Heads(heads: { head?: L1BlockRef; safe?: L1BlockRef; finalized?: L1BlockRef; current?: L1BlockRef }): Promise<void>
+  /** Finalize what was derived from L1 blocks up to the finalized one. */
+  finalizeUpTo(l1Finalized: L1BlockRef): Promise<unknown>
   /** A safe L2 block with its non-deposit transactions (span-batch overlap checks), or null if unknown. */
   l2Block(number: number): Promise<{ ref: L2BlockRef; transactions: Uint8Array[] } | null>
 }
@@ -62,6 +64,9 @@ export async function deriveTick(deps: {
   const head = await l1.head('latest')
   const last = Math.min(cursor.nextL1 + budget.maxL1Blocks - 1, head.number - deps.confirmations)
   await node.reportL1Heads({ head })
+  // Finality first: it only depends on what earlier ticks derived (op-node polls L1 finalized on its own timer).
+  const finalized = await l1.head('finalized').catch(() => undefined)
+  if (finalized) await node.finalizeUpTo(finalized)
   let nextL1 = cursor.nextL1
   if (last >= nextL1) {
     const inputs = await l1.fetchRange(nextL1, last)

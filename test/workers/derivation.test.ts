@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { fromHex, type Hex } from '../../shared/bytes.ts'
 import type { ExecutionPayload } from '../../shared/codec/ssz-payload.ts'
 import type { L1BlockRef, L2BlockRef } from '../../shared/deriver/types.ts'
-import { anchor, applyDerived, deriveCursor, saveCursor } from '../../durable-objects/derivation-control.ts'
+import { anchor, applyDerived, deriveCursor, finalize, saveCursor } from '../../durable-objects/derivation-control.ts'
 import type { EngineApi } from '../../durable-objects/engine-driver.ts'
 import { NodeState } from '../../durable-objects/node-state.ts'
 import type { RollupNode } from '../../durable-objects/rollup-node.ts'
@@ -54,11 +54,13 @@ function world() {
       return { hash: h.hash, number: h.number, parentHash: h.parentHash, timestamp: h.timestamp }
     },
   }
-  return { plan, l1 }
+  const canonical = (n: number) => inputs.find((i) => i.header.number === n)?.header.hash
+  return { plan, l1, canonical }
 }
 
-function nodeOver(state: NodeState, engine: EngineApi): DeriveNode {
+function nodeOver(state: NodeState, engine: EngineApi, canonical: (n: number) => string | undefined = () => undefined): DeriveNode {
   return {
+    finalizeUpTo: (f) => finalize(state, engine, f, async (n) => canonical(n), Date.now()),
     deriveCursor: async () => deriveCursor(state),
     applyDerived: (v, step, cp, next) => applyDerived(config, state, engine, v, step, cp, next, Date.now()),
     saveCursor: async (v, cp, next) => saveCursor(state, v, cp, next, Date.now()),
@@ -76,7 +78,7 @@ describe('derivation in the RollupNode (workerd)', () => {
     const stub = env.ROLLUP_NODE.get(env.ROLLUP_NODE.idFromName('derive-1'))
     await runInDurableObject(stub, async (_i: RollupNode, ds) => {
       const state = new NodeState(ds.storage.sql)
-      const { plan, l1 } = world()
+      const { plan, l1, canonical } = world()
       const g = genesisRef()
       anchor(state, { unsafe: g, safe: g, finalized: g }, 100, { systemConfig: config.genesis.systemConfig, traversalSystemConfig: config.genesis.systemConfig }, 1)
       const { engine, calls } = fakeEngine(plan)
@@ -91,8 +93,15 @@ describe('derivation in the RollupNode (workerd)', () => {
       const again = new NodeState(ds.storage.sql)
       const c = deriveCursor(again)
       expect(c.kind === 'ready' && c.safe.number).toBe(24)
-      const second = await deriveTick({ config, node: nodeOver(again, engine), l1, budget: { maxL1Blocks: 50, maxBlocks: 1000, deadline: Number.MAX_SAFE_INTEGER }, confirmations: 0, now: () => 0 })
+      const second = await deriveTick({ config, node: nodeOver(again, engine, canonical), l1, budget: { maxL1Blocks: 50, maxBlocks: 1000, deadline: Number.MAX_SAFE_INTEGER }, confirmations: 0, now: () => 0 })
       expect(second.outcome).toBe('waiting-for-l1')
+      // The fake L1 reports its head as finalized: what was derived from it becomes finalized, with one FCU.
+      expect(again.head('finalized')?.number).toBe(24)
+      expect(calls.at(-1)).toBe('fcu')
+      // A candidate whose L1 block was reorged out is not finalized.
+      state.recordFinalityCandidate({ number: 200, hash: '0xdead' }, { ...plan[24].ref, number: 25 })
+      const r = await finalize(again, engine, { number: 200, hash: '0xbeef' }, async () => '0xother', 3)
+      expect(r).toMatchObject({ unchanged: true, reason: expect.stringMatching(/no longer canonical/) })
       expect(calls.filter((c) => c === 'newPayload')).toHaveLength(24)
     })
   })

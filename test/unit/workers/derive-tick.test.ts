@@ -38,6 +38,9 @@ function fakeNode(plan: PlannedBlock[]) {
       throw new Error(reason)
     },
     async reportL1Heads() {},
+    async finalizeUpTo() {
+      return { unchanged: true, reason: 'not under test here' }
+    },
     async l2Block(n) {
       return plan[n] ? { ref: plan[n].ref, transactions: plan[n].transactions } : null
     },
