@@ -20,7 +20,7 @@ describe('redactUrl', () => {
   it('behavior: plain endpoints stay readable; garbage never echoes', () => {
     expect(redactUrl('http://127.0.0.1:8545')).toBe('http://127.0.0.1:8545')
     expect(redactUrl('https://ethereum-sepolia.example/rpc/mainnet')).toBe('https://ethereum-sepolia.example/rpc/mainnet')
-    expect(redactUrl('not a url with secret')).toBe('<unparseable url>')
+    expect(redactUrl('not a url with secret')).toBe('<invalid url>')
   })
 
   it('behavior: redactUrlsIn scrubs raw, parsed and credential-less forms', () => {
