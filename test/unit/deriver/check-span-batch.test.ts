@@ -14,50 +14,10 @@ import type { BatchValidityConfig, L2BlockSource } from '../../../shared/deriver
 import { checkSingularBatch } from '../../../shared/deriver/check-singular-batch.ts'
 import { checkSpanBatch, checkSpanBatchPrefix } from '../../../shared/deriver/check-span-batch.ts'
 import type { L1BlockRef, L2BlockRef } from '../../../shared/deriver/types.ts'
+import { batchConfig, l1A, l1B, l1C, l1D, l1BLate, l2A0, l2A1, l2A2, l2A3, l2A4, l2B0, l2B1, l2B2, l1After, l2After } from '../../support/batch-fixtures.ts'
 import { labelHash as hash } from '../../support/refs.ts'
 
-const config = (forks: ForkTimes = { delta: 0 }, over: Partial<BatchValidityConfig> = {}): BatchValidityConfig => ({
-  blockTime: 2,
-  seqWindowSize: 4,
-  maxSequencerDrift: 6,
-  forks,
-  ...over,
-})
-
-function l1After(parent: L1BlockRef, label: string, dt: number): L1BlockRef {
-  return { hash: hash(label), number: parent.number + 1, parentHash: parent.hash, timestamp: parent.timestamp + dt }
-}
-function l2After(parent: L2BlockRef, label: string, origin: L1BlockRef, seq: number): L2BlockRef {
-  return {
-    hash: hash(label),
-    number: parent.number + 1,
-    parentHash: parent.hash,
-    timestamp: parent.timestamp + 2,
-    l1Origin: { hash: origin.hash, number: origin.number },
-    sequenceNumber: seq,
-  }
-}
-
-const l1A: L1BlockRef = { hash: hash('l1A'), number: 50, parentHash: hash('l1A parent'), timestamp: 20_000 }
-const l1B = l1After(l1A, 'l1B', 7)
-const l1C = l1After(l1B, 'l1C', 7)
-const l1D = l1After(l1C, 'l1D', 7)
-const l2A0: L2BlockRef = {
-  hash: hash('l2A0'),
-  number: 100,
-  parentHash: hash('l2A0 parent'),
-  timestamp: l1A.timestamp,
-  l1Origin: { hash: l1A.hash, number: l1A.number },
-  sequenceNumber: 0,
-}
-const l2A1 = l2After(l2A0, 'l2A1', l1A, 1)
-const l2A2 = l2After(l2A1, 'l2A2', l1A, 2)
-const l2A3 = l2After(l2A2, 'l2A3', l1A, 3)
-const l2B0 = l2After(l2A3, 'l2B0', l1B, 0)
-const l2B1 = l2After(l2B0, 'l2B1', l1B, 1)
-const l2B2 = l2After(l2B1, 'l2B2', l1B, 2)
-const l2A4 = l2After(l2A3, 'l2A4', l1A, 4) // beyond the drift of 6
-const l1BLate: L1BlockRef = { ...l1After(l1A, 'l1BLate', 0), timestamp: l2A4.timestamp + 1 }
+const config = (forks: ForkTimes = { delta: 0 }, over: Partial<BatchValidityConfig> = {}): BatchValidityConfig => batchConfig(forks, over)
 
 const l1X: L1BlockRef = { hash: hash('l1X'), number: 42, parentHash: hash('l1X parent'), timestamp: 10_000 }
 const l1Y = l1After(l1X, 'l1Y', 12)
