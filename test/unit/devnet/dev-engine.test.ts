@@ -113,8 +113,8 @@ describe('dev engine: JWT', () => {
     const now = Date.now() / 1000
     expect((await rawPost(engine)).status).toBe(401)
     expect((await rawPost(engine, `Bearer ${signEngineJwt(fromHex(`0x${'cd'.repeat(32)}`), now)}`)).status).toBe(401)
-    expect((await rawPost(engine, `Bearer ${signEngineJwt(secret, now - 61)}`)).status).toBe(401)
-    expect((await rawPost(engine, `Bearer ${signEngineJwt(secret, now + 61)}`)).status).toBe(401)
+    expect((await rawPost(engine, `Bearer ${signEngineJwt(secret, now - 65)}`)).status).toBe(401) // clear of the ±60 s window: iat is floored, so ±61 could land inside it
+    expect((await rawPost(engine, `Bearer ${signEngineJwt(secret, now + 65)}`)).status).toBe(401)
     const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(`{"iat":${Math.floor(now)}}`).toString('base64url')}.`
     expect((await rawPost(engine, `Bearer ${none}`)).status).toBe(401)
     const ok = await rawPost(engine, `Bearer ${signEngineJwt(secret, now - 30)}`)
