@@ -15,6 +15,15 @@ export default defineConfig({
       },
       {
         test: {
+          // The gossip relay: real libp2p hosts on 127.0.0.1.
+          name: 'relay',
+          environment: 'node',
+          include: ['test/relay/**/*.test.ts'],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           environment: 'node',
           include: ['test/e2e/**/*.test.ts'],
