@@ -1,0 +1,152 @@
+/**
+ * A whole devnet on 127.0.0.1 for end-to-end tests and benchmarks: anvil as L1 (with the portal and SystemConfig
+ * emitters), the development engine in this process, and the worker with its Durable Object under `wrangler dev`,
+ * configured with a rollup config built from both genesis blocks. `npm start` (scripts/devnet.ts) is the interactive
+ * version of the same thing.
+ *
+ * @example
+ * const stack = await startStack({ l1BlockTime: 1 })
+ * await stack.tick()
+ * const status = await stack.rollupRpc('optimism_syncStatus')
+ * await stack.stop()
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Hex } from '../../shared/bytes.ts'
+import { devnetConfig } from '../../shared/config/chains.ts'
+import type { RollupConfig } from '../../shared/config/rollup-config.ts'
+import { toRollupJson } from '../../shared/config/parse-rollup-json.ts'
+import { startDevEngine, type DevEngine } from './dev-engine.ts'
+import { installL1Contracts } from './l1-contracts.ts'
+
+const root = join(import.meta.dirname, '../..')
+
+export type StackOptions = {
+  /** anvil `--block-time` in seconds; 0 = no interval mining (mine with `evm_mine`). Default 1. */
+  l1BlockTime?: number
+  /** Change the devnet rollup config (genesis is filled in afterwards). */
+  configure?: (config: RollupConfig) => RollupConfig
+  /** Extra worker settings (.env lines). */
+  env?: Record<string, string>
+  /** Print the worker's output (debugging). */
+  verbose?: boolean
+  /** Wrap the URLs the worker uses for L1 and the engine (e.g. a counting proxy); default identity. */
+  l1UrlForWorker?: (l1Url: string) => string
+  engineUrlForWorker?: (engineUrl: string) => string
+}
+
+export type Stack = {
+  l1Url: string
+  worker: string
+  engine: DevEngine
+  config: RollupConfig
+  adminToken: string
+  /** Fire the worker's scheduled handler once (the derive tick) and wait for it. */
+  tick(): Promise<void>
+  /** JSON-RPC to the worker (`POST /`). */
+  rollupRpc(method: string, params?: unknown[], headers?: Record<string, string>): Promise<any>
+  stop(): Promise<void>
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer()
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+/** One JSON-RPC call; throws with the method name on an error answer. */
+export async function rpc(url: string, method: string, params: unknown[] = [], headers: Record<string, string> = {}): Promise<any> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) })
+  const body = (await res.json()) as { result?: unknown; error?: { message: string } }
+  if (body.error) throw new Error(`${method}: ${body.error.message}`)
+  return body.result
+}
+
+/** Poll `f` every 250 ms until it returns something other than undefined (errors count as not yet). */
+export async function until<T>(what: string, ms: number, f: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + ms
+  let last: unknown
+  for (;;) {
+    try {
+      const v = await f()
+      if (v !== undefined) return v
+    } catch (e) {
+      last = e
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`)
+    await new Promise((r) => setTimeout(r, 250))
+  }
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const children: ChildProcess[] = []
+  let engine: DevEngine | undefined
+  const dir = mkdtempSync(join(tmpdir(), 'op-edge-stack-'))
+  const stop = async () => {
+    for (const c of children) c.kill('SIGTERM')
+    await Promise.all(children.map((c) => (c.exitCode !== null || c.signalCode !== null ? undefined : new Promise((r) => c.once('exit', r)))))
+    await engine?.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+  try {
+    const [l1Port, workerPort] = [await freePort(), await freePort()]
+    const l1Url = `http://127.0.0.1:${l1Port}`
+    const blockTime = options.l1BlockTime ?? 1
+    const anvilArgs = ['--host', '127.0.0.1', '--port', String(l1Port), '--silent', ...(blockTime > 0 ? ['--block-time', String(blockTime)] : [])]
+    children.push(spawn(join(root, 'node_modules/.bin/anvil'), anvilArgs, { stdio: 'ignore' }))
+    const l1Genesis = await until('anvil', 30_000, () => rpc(l1Url, 'eth_getBlockByNumber', ['0x0', false]))
+    const base = (options.configure ?? ((c) => c))(devnetConfig())
+    await installL1Contracts(l1Url, base.depositContractAddress, base.l1SystemConfigAddress)
+
+    const jwtSecret = randomBytes(32).toString('hex')
+    const l2Time = Number(BigInt(l1Genesis.timestamp))
+    engine = await startDevEngine({ config: { ...base, genesis: { ...base.genesis, l2Time } }, jwtSecret, host: '127.0.0.1', port: 0 })
+    const config: RollupConfig = { ...base, genesis: { ...base.genesis, l1: { hash: l1Genesis.hash, number: 0 }, l2: { hash: engine.genesis.hash as Hex, number: 0 }, l2Time } }
+    const adminToken = `stack-admin-${randomBytes(8).toString('hex')}`
+    const settings: Record<string, string> = {
+      CHAIN: 'devnet',
+      ROLLUP_CONFIG: JSON.stringify(toRollupJson(config)),
+      L1_RPC_URLS: (options.l1UrlForWorker ?? ((u) => u))(l1Url),
+      BEACON_URLS: (options.l1UrlForWorker ?? ((u) => u))(l1Url),
+      BEACON_BLOCK_ID: 'number',
+      SECONDS_PER_SLOT: String(Math.max(1, blockTime)),
+      ENGINE_URL: (options.engineUrlForWorker ?? ((u) => u))(engine.url),
+      ENGINE_JWT_SECRET: jwtSecret,
+      ADMIN_TOKEN: adminToken,
+      ...options.env,
+    }
+    writeFileSync(join(dir, '.env'), Object.entries(settings).map(([k, v]) => `${k}=${v}`).join('\n') + '\n')
+    const wrangler = spawn(join(root, 'node_modules/.bin/wrangler'), ['dev', '--local', '--ip', '127.0.0.1', '--port', String(workerPort), '--env-file', join(dir, '.env'), '--persist-to', join(dir, 'state')], {
+      cwd: root,
+      stdio: options.verbose ? 'inherit' : 'ignore',
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+    })
+    children.push(wrangler)
+    const worker = `http://127.0.0.1:${workerPort}`
+    await until('the worker', 90_000, async () => ((await fetch(`${worker}/healthz`)).ok ? true : undefined))
+    return {
+      l1Url,
+      worker,
+      engine,
+      config,
+      adminToken,
+      async tick() {
+        const res = await fetch(`${worker}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*`)
+        await res.arrayBuffer()
+      },
+      rollupRpc: (method, params = [], headers = {}) => rpc(worker, method, params, headers),
+      stop,
+    }
+  } catch (e) {
+    await stop()
+    throw e
+  }
+}
