@@ -8,7 +8,7 @@ import type { DeriverStep } from '../shared/deriver/deriver.ts'
 import type { L2BlockRef } from '../shared/deriver/types.ts'
 import { isActive } from '../shared/config/forks.ts'
 import type { ApplyDerivedResult, TickCursor } from '../workers/derive-tick.ts'
-import { applyDerivedAttributes, type EngineApi, type Heads } from './engine-driver.ts'
+import { applyDerivedAttributes, forkchoiceOf, type EngineApi, type ForkchoiceState, type Heads } from './engine-driver.ts'
 import type { NodeState } from './node-state.ts'
 
 export function heads(state: NodeState): Heads | null {
@@ -103,6 +103,8 @@ export function anchor(state: NodeState, h: { unsafe: L2BlockRef; safe: L2BlockR
   state.setHead('finalized', h.finalized)
   state.setMeta('start_system_config', JSON.stringify(start, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)))
   state.clearFinality()
+  // op-node `SafeHeadReset`: what was recorded past the new safe head was derived from data that is being re-derived.
+  state.truncateSafeHeadDbAfterL2(h.safe.number)
   state.event('heads-initialized', { unsafe: h.unsafe.number, safe: h.safe.number, finalized: h.finalized.number, nextL1 }, now)
   return state.setCursor(null, nextL1, now)
 }
@@ -132,4 +134,26 @@ export async function finalize(
   state.setHead('finalized', candidate.l2)
   state.event('finalized-advanced', { number: candidate.l2.number, l1: candidate.l1.number }, now)
   return { finalized: candidate.l2.number }
+}
+
+/**
+ * The coalesced forkchoice update (DESIGN.md "Heads move only after the engine answers VALID. Safe and finalized
+ * forkchoice updates are coalesced"): derived blocks move the node's heads without an FCU each; this one call records
+ * them in the engine, at the end of a tick, from the object's alarm if a tick died, and before anything that reads the
+ * engine's labels. `sent` is the last state the engine accepted (VALID), so a repeated call costs nothing.
+ */
+export async function commitForkchoice(
+  state: NodeState,
+  engine: Pick<EngineApi, 'forkchoiceUpdated'>,
+  sent: ForkchoiceState | null,
+): Promise<{ kind: 'unchanged' } | { kind: 'committed'; state: ForkchoiceState } | { kind: 'refused'; status: string }> {
+  const h = heads(state)
+  if (!h) return { kind: 'unchanged' }
+  const want = forkchoiceOf(h)
+  if (sent && sent.headBlockHash === want.headBlockHash && sent.safeBlockHash === want.safeBlockHash && sent.finalizedBlockHash === want.finalizedBlockHash) {
+    return { kind: 'unchanged' }
+  }
+  const r = await engine.forkchoiceUpdated(want)
+  if (r.status !== 'VALID') return { kind: 'refused', status: r.status }
+  return { kind: 'committed', state: want }
 }

@@ -1,7 +1,8 @@
 /**
  * Applying derived attributes to the engine (PROTOCOL.md §2.10; op-node `engine_controller.go`,
  * `attributes/attributes.go`): consolidate against an existing unsafe block when there is one, otherwise build the
- * block (FCU with attributes → getPayload → newPayload → FCU). Heads move only after the engine answers VALID.
+ * block (FCU with attributes → getPayload → newPayload). Heads move only after the engine answers VALID; the FCU that
+ * makes the new heads canonical in the engine is the caller's ({@link forkchoiceOf}, coalesced over many blocks).
  *
  * The engine is reached through {@link EngineApi}; the RollupNode wires it to the JWT client and runs every call in
  * its task queue.
@@ -40,6 +41,11 @@ export type ApplyInput = {
   sequenceNumber: number
   /** Pre-Holocene span batches: the safe head moves only after the last block of the span. */
   promoteSafe: boolean
+}
+
+/** The forkchoice state that records `h` in the engine. */
+export function forkchoiceOf(h: Pick<Heads, 'unsafe' | 'safe' | 'finalized'>): ForkchoiceState {
+  return { headBlockHash: h.unsafe.hash, safeBlockHash: h.safe.hash, finalizedBlockHash: h.finalized.hash }
 }
 
 function fcu(h: Heads): ForkchoiceState {
@@ -83,8 +89,8 @@ export async function applyDerivedAttributes(engine: EngineApi, heads: Heads, in
     l1Origin: input.l1Origin,
     sequenceNumber: input.sequenceNumber,
   }
-  const next = advance(heads, ref, input.promoteSafe, ref)
-  const done = await engine.forkchoiceUpdated(fcu(next))
-  if (done.status !== 'VALID') return { kind: 'retry', reason: `engine answered ${done.status} to the head update` }
-  return { kind: 'built', heads: next }
+  // No head update here: the next block's FCU-with-attributes names this block as head, and the caller coalesces
+  // the FCU that records the new heads (DESIGN.md "Safe and finalized forkchoice updates are coalesced"), so a
+  // catch-up costs three engine calls per built block and one FCU per tick.
+  return { kind: 'built', heads: advance(heads, ref, input.promoteSafe, ref) }
 }

@@ -86,6 +86,11 @@ export class NodeState {
     this.#sql.exec(`DELETE FROM safe_head_db WHERE l1_number > ?`, afterL1)
   }
 
+  /** Forget safe-head DB entries whose safe head is above an L2 block (op-node `SafeHeadReset` on a pipeline reset). */
+  truncateSafeHeadDbAfterL2(l2Number: number): void {
+    this.#sql.exec(`DELETE FROM safe_head_db WHERE l2_number > ?`, l2Number)
+  }
+
   /** Finality candidates: the last safe L2 block derived from each L1 block (op-node keeps 4·32+1). */
   recordFinalityCandidate(l1: { number: number; hash: string }, l2: L2BlockRef): void {
     this.#sql.exec(`INSERT OR REPLACE INTO finality (l1_number, l1_hash, l2) VALUES (?, ?, ?)`, l1.number, l1.hash, JSON.stringify(l2))

@@ -6,23 +6,25 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { DeriverStep } from '../shared/deriver/deriver.ts'
 import type { L1BlockRef, L2BlockRef } from '../shared/deriver/types.ts'
-import { createEngineClient } from '../shared/engine/engine-client.ts'
-import { encodeRpcTransaction } from '../shared/protocol/rpc-block-lists.ts'
-import { systemConfigFromL2Block } from '../shared/deriver/block-system-config.ts'
+import { createEngineClient, type EngineClient } from '../shared/engine/engine-client.ts'
 import { DecodeError } from '../shared/errors.ts'
 import { parseNodeConfig, type NodeConfig } from '../workers/config.ts'
 import type { ApplyDerivedResult, TickCursor } from '../workers/derive-tick.ts'
-import { anchor, applyDerived, deriveCursor, finalize, saveCursor } from './derivation-control.ts'
+import { anchor, applyDerived, commitForkchoice, deriveCursor, finalize, saveCursor } from './derivation-control.ts'
+import { engineBlockInfo, requireEngineBlockInfo } from './engine-blocks.ts'
 import { startupProblems } from './startup-checks.ts'
 import { findSyncStart } from '../shared/deriver/sync-start.ts'
 import { createL1Source } from '../workers/l1-source.ts'
 import { engineApi } from './engine-api.ts'
-import type { EngineApi } from './engine-driver.ts'
+import type { EngineApi, ForkchoiceState } from './engine-driver.ts'
 import type { NodeEvent } from './events.ts'
 import { NodeState } from './node-state.ts'
 import { migrate } from './schema.ts'
 import { syncStatusJson } from './sync-status.ts'
 import { TaskQueue } from './task-queue.ts'
+
+/** How long after a derived block the alarm commits the forkchoice if no tick did. */
+const FORKCHOICE_COMMIT_DELAY_MS = 5_000
 
 export type NodeInfo = { chain: string; schemaVersion: number; createdAt: number }
 
@@ -71,10 +73,27 @@ export class RollupNode extends DurableObject<Env> {
     return r.config
   }
 
+  #engineClient(c: NodeConfig = this.#config()): EngineClient {
+    return createEngineClient({ url: c.engine.url, jwtSecret: c.engine.jwtSecret, fetch: (input, init) => fetch(input, init), now: () => Date.now(), config: c.chain, headers: c.engine.accessHeaders })
+  }
+
+  /** The driver's engine; every forkchoice state the engine accepts is remembered (coalescing, {@link commitForkchoice}). */
   #engineApi(): EngineApi {
     const c = this.#config()
-    const client = createEngineClient({ url: c.engine.url, jwtSecret: c.engine.jwtSecret, fetch: (input, init) => fetch(input, init), now: () => Date.now(), config: c.chain, headers: c.engine.accessHeaders })
-    return engineApi(client, c.chain)
+    const api = engineApi(this.#engineClient(c), c.chain)
+    return {
+      ...api,
+      forkchoiceUpdated: async (state, attributes) => {
+        const r = await api.forkchoiceUpdated(state, attributes)
+        if (r.status === 'VALID') this.#state.setMeta('engine_forkchoice', JSON.stringify(state))
+        return r
+      },
+    }
+  }
+
+  #forkchoiceSent(): ForkchoiceState | null {
+    const s = this.#state.meta('engine_forkchoice')
+    return s ? (JSON.parse(s) as ForkchoiceState) : null
   }
 
   /**
@@ -83,27 +102,13 @@ export class RollupNode extends DurableObject<Env> {
    */
   async initialize(): Promise<{ ok: true; safe: number; unsafe: number; nextL1: number } | { ok: false; reason: string }> {
     const c = this.#config()
-    const client = createEngineClient({ url: c.engine.url, jwtSecret: c.engine.jwtSecret, fetch: (input, init) => fetch(input, init), now: () => Date.now(), config: c.chain, headers: c.engine.accessHeaders })
+    const client = this.#engineClient(c)
     const l1 = createL1Source({ rpcUrls: c.l1.rpcUrls, beaconUrls: c.l1.beaconUrls, fetch: (input, init) => fetch(input, init), config: c.chain, secondsPerSlot: c.l1.secondsPerSlot, beaconBlockId: c.l1.beaconBlockId, trustBlobs: c.l1.trustBlobs })
-    const toRef = (b: Record<string, unknown> | null) => {
-      if (!b) throw new Error('engine block not found')
-      const r = systemConfigFromL2Block(c.chain, {
-        number: Number(BigInt(String(b.number))),
-        hash: String(b.hash).toLowerCase() as `0x${string}`,
-        parentHash: String(b.parentHash).toLowerCase() as `0x${string}`,
-        timestamp: Number(BigInt(String(b.timestamp))),
-        gasLimit: BigInt(String(b.gasLimit)),
-        extraData: String(b.extraData ?? '0x') as `0x${string}`,
-        transactions: (Array.isArray(b.transactions) ? b.transactions : []).slice(0, 1).map((t, i) => encodeRpcTransaction(t, i)),
-      })
-      if (r instanceof DecodeError) throw new Error(`engine block ${String(b.number)}: ${r.code}`)
-      return r
-    }
-    const byHash = async (hash: string) => toRef((await client.call('eth_getBlockByHash', [hash, true])) as Record<string, unknown> | null)
+    const byHash = async (hash: `0x${string}`) => requireEngineBlockInfo(c.chain, await client.ethGetBlockByHash(hash), hash)
     const problems = startupProblems(c.chain, {
       l1ChainId: await l1.chainId(),
       l1GenesisHash: await l1.genesisHash(c.chain.genesis.l1.number),
-      l2ChainId: await client.chainId(),
+      l2ChainId: await client.ethChainId(),
     })
     if (problems.length > 0) {
       const reason = problems.join('; ')
@@ -115,10 +120,14 @@ export class RollupNode extends DurableObject<Env> {
     const result = await this.#engine.run(() =>
       findSyncStart(c.chain, {
         l2Heads: async () => {
-          const [unsafe, safe, finalized] = await Promise.all([client.blockByNumber('latest'), client.blockByNumber('safe').catch(() => null), client.blockByNumber('finalized').catch(() => null)])
-          return { unsafe: toRef(unsafe).ref, safe: safe ? toRef(safe).ref : undefined, finalized: finalized ? toRef(finalized).ref : undefined }
+          const [unsafe, safe, finalized] = await Promise.all([client.ethGetBlockByNumber('latest'), client.ethGetBlockByNumber('safe').catch(() => null), client.ethGetBlockByNumber('finalized').catch(() => null)])
+          return {
+            unsafe: requireEngineBlockInfo(c.chain, unsafe, 'latest').ref,
+            safe: safe ? requireEngineBlockInfo(c.chain, safe, 'safe').ref : undefined,
+            finalized: finalized ? requireEngineBlockInfo(c.chain, finalized, 'finalized').ref : undefined,
+          }
         },
-        l2BlockByHash: async (hash) => (await byHash(hash)).ref,
+        l2BlockByHash: async (hash) => (await byHash(hash as `0x${string}`)).ref,
         l1BlockByNumber: async (n) => (n > l1Head.number ? undefined : l1.blockRef(n)),
       }),
     )
@@ -131,7 +140,8 @@ export class RollupNode extends DurableObject<Env> {
     const baseCfg = (await byHash(result.pipelineL2.hash)).systemConfig
     const nextL1 = result.pipelineL2.l1Origin.number
     anchor(this.#state, result, nextL1, { systemConfig: safeCfg, traversalSystemConfig: baseCfg }, Date.now())
-    this.#state.setMeta('needs_sync_start', '')
+    // What the engine's labels say now is unknown until the next forkchoice update: send one with the anchored heads.
+    this.#state.setMeta('engine_forkchoice', '')
     return { ok: true, safe: result.safe.number, unsafe: result.unsafe.number, nextL1 }
   }
 
@@ -144,7 +154,31 @@ export class RollupNode extends DurableObject<Env> {
   async applyDerived(version: number, step: Extract<DeriverStep, { kind: 'attributes' }>, checkpoint: string, nextL1: number): Promise<ApplyDerivedResult> {
     const config = this.#config().chain
     const engine = this.#engineApi()
-    return this.#engine.run(() => applyDerived(config, this.#state, engine, version, step, checkpoint, nextL1, Date.now()))
+    const r = await this.#engine.run(() => applyDerived(config, this.#state, engine, version, step, checkpoint, nextL1, Date.now()))
+    // Safety net for the coalesced forkchoice update: if the tick dies before committing, the alarm does it.
+    if (r.kind === 'applied' && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + FORKCHOICE_COMMIT_DELAY_MS)
+    return r
+  }
+
+  /** Record the node's heads in the engine (one FCU for everything derived since the last one). */
+  async commitForkchoice(): Promise<Awaited<ReturnType<typeof commitForkchoice>>> {
+    const engine = this.#engineApi()
+    const r = await this.#engine.run(() => commitForkchoice(this.#state, engine, this.#forkchoiceSent()))
+    if (r.kind === 'refused') this.#state.event('engine-error', { forkchoice: r.status }, Date.now())
+    return r
+  }
+
+  /**
+   * Alarms are delivered at least once and may be late (platform invariant): committing the forkchoice is idempotent,
+   * and a failure is recorded, not thrown (a thrown alarm is retried by the runtime with backoff, which we do not need:
+   * the next tick commits anyway).
+   */
+  async alarm(): Promise<void> {
+    try {
+      await this.commitForkchoice()
+    } catch (e) {
+      this.#state.event('engine-error', { forkchoice: e instanceof Error ? e.message.split('\n')[0] : String(e) }, Date.now())
+    }
   }
 
   async saveCursor(version: number, checkpoint: string, nextL1: number) {
@@ -155,8 +189,9 @@ export class RollupNode extends DurableObject<Env> {
   async resetDerivation(version: number, reason: string): Promise<void> {
     const cursor = this.#state.cursor()
     if (!cursor || cursor.version !== version) return
-    this.#state.setCursor(null, cursor.nextL1, Date.now())
-    this.#state.setMeta('needs_sync_start', reason)
+    // The next tick runs sync start again (op-node resets the pipeline to FindL2Heads' result): after an L1 reorg the
+    // safe chain may hold blocks derived from L1 blocks that are gone, and only the walk back finds where to resume.
+    this.#state.clearCursor()
     this.#state.event('derivation-reset', { reason }, Date.now())
   }
 
@@ -183,24 +218,15 @@ export class RollupNode extends DurableObject<Env> {
   /** A safe L2 block with its non-deposit transactions, from the engine (span-batch overlap checks). */
   async l2Block(number: number): Promise<{ ref: L2BlockRef; transactions: Uint8Array[] } | null> {
     const c = this.#config()
-    const client = createEngineClient({ url: c.engine.url, jwtSecret: c.engine.jwtSecret, fetch: (input, init) => fetch(input, init), now: () => Date.now(), config: c.chain, headers: c.engine.accessHeaders })
-    const b = await this.#engine.run(() => client.blockByNumber(number, true))
-    if (!b) return null
-    const safe = this.#state.head('safe')
+    const client = this.#engineClient(c)
+    const safe = this.#state.head('pending_safe') ?? this.#state.head('safe')
     if (!safe || number > safe.number) return null
-    const all = (Array.isArray(b.transactions) ? b.transactions : []).map((t, i) => encodeRpcTransaction(t, i))
+    const b = await this.#engine.run(() => client.ethGetBlockByNumber(number))
+    if (!b) return null
     // The block's L1 origin and sequence number come from its L1-info deposit (op-node PayloadToBlockRef).
-    const r = systemConfigFromL2Block(c.chain, {
-      number,
-      hash: String(b.hash).toLowerCase() as `0x${string}`,
-      parentHash: String(b.parentHash).toLowerCase() as `0x${string}`,
-      timestamp: Number(BigInt(String(b.timestamp))),
-      gasLimit: BigInt(String(b.gasLimit)),
-      extraData: String(b.extraData ?? '0x') as `0x${string}`,
-      transactions: all,
-    })
+    const r = engineBlockInfo(c.chain, b)
     if (r instanceof DecodeError) return null
-    return { ref: r.ref, transactions: all.filter((t) => t[0] !== 0x7e) }
+    return { ref: r.ref, transactions: b.transactions.filter((t) => t[0] !== 0x7e) }
   }
 
   /** L1 heads seen by the latest tick (for sync status and finality). */

@@ -19,6 +19,8 @@ export type DeriveNode = {
   reportL1Heads(heads: { head?: L1BlockRef; safe?: L1BlockRef; finalized?: L1BlockRef; current?: L1BlockRef }): Promise<void>
   /** Finalize what was derived from L1 blocks up to the finalized one. */
   finalizeUpTo(l1Finalized: L1BlockRef): Promise<unknown>
+  /** Record the node's heads in the engine with one forkchoice update (derived blocks do not send one each). */
+  commitForkchoice(): Promise<unknown>
   /** A safe L2 block with its non-deposit transactions (span-batch overlap checks), or null if unknown. */
   l2Block(number: number): Promise<{ ref: L2BlockRef; transactions: Uint8Array[] } | null>
 }
@@ -43,15 +45,27 @@ export type TickReport = {
   reason?: string
 }
 
-/** Run one tick. `confirmations`: how far behind the L1 head derivation stays. */
-export async function deriveTick(deps: {
+export type DeriveTickParameters = {
   config: RollupConfig
   node: DeriveNode
   l1: Pick<L1Source, 'fetchRange' | 'head'>
   budget: TickBudget
+  /** How far behind the L1 head derivation stays. */
   confirmations: number
   now: () => number
-}): Promise<TickReport> {
+}
+
+/**
+ * Run one tick. Whatever way it ends, the heads it moved are recorded in the engine with one forkchoice update at the
+ * end (coalesced: a catch-up of thousands of blocks costs one FCU, not one per block).
+ */
+export async function deriveTick(deps: DeriveTickParameters): Promise<TickReport> {
+  const report = await deriveSteps(deps)
+  if (report.derived > 0) await deps.node.commitForkchoice()
+  return report
+}
+
+async function deriveSteps(deps: DeriveTickParameters): Promise<TickReport> {
   const { config, node, l1, budget } = deps
   const cursor = await node.deriveCursor()
   if (cursor.kind === 'not-initialized') return { outcome: 'not-initialized', derived: 0, reason: cursor.reason }

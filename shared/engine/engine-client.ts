@@ -79,13 +79,10 @@ export type EngineClient = {
   getPayload(payloadId: Hex, timestamp: number): Promise<GetPayloadResult>
   newPayload(payload: ExecutionPayload, parentBeaconBlockRoot: Uint8Array | undefined, timestamp?: number): Promise<PayloadStatus>
   ethGetBlockByNumber(block: BlockTag | number): Promise<EngineBlock | null>
+  ethGetBlockByHash(hash: Hex): Promise<EngineBlock | null>
   ethChainId(): Promise<number>
   /** Any JSON-RPC method on the engine endpoint, with the same auth, timeout, retries and error mapping. */
   call(method: string, params: readonly unknown[]): Promise<unknown>
-  /** @deprecated The raw block JSON; use {@link EngineClient.ethGetBlockByNumber}. Kept for current callers. */
-  blockByNumber(block: BlockTag | number, fullTransactions?: boolean): Promise<Record<string, unknown> | null>
-  /** @deprecated Use {@link EngineClient.ethChainId}. */
-  chainId(): Promise<number>
 }
 
 export type EngineErrorCode =
@@ -296,21 +293,19 @@ export function createEngineClient(options: EngineClientOptions): EngineClient {
     },
 
     async ethGetBlockByNumber(block) {
-      const result = await rawBlock(block, true)
-      return result === null ? null : decode('eth_getBlockByNumber', () => engineBlock(result))
+      const method = 'eth_getBlockByNumber'
+      const result = await call(method, [typeof block === 'number' ? `0x${block.toString(16)}` : block, true])
+      return result === null ? null : decode(method, () => engineBlock(result))
+    },
+
+    async ethGetBlockByHash(hash) {
+      const method = 'eth_getBlockByHash'
+      const result = await call(method, [hash, true])
+      return result === null ? null : decode(method, () => engineBlock(result))
     },
 
     ethChainId: chainId,
     call,
-    blockByNumber: rawBlock,
-    chainId,
-  }
-
-  async function rawBlock(block: BlockTag | number, fullTransactions = true): Promise<Record<string, unknown> | null> {
-    const method = 'eth_getBlockByNumber'
-    const tag = typeof block === 'number' ? `0x${block.toString(16)}` : block
-    const result = await call(method, [tag, fullTransactions])
-    return result === null ? null : decode(method, () => object(result, 'block'))
   }
 
   async function chainId(): Promise<number> {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { fromHex, type Hex } from '../../../shared/bytes.ts'
 import type { ExecutionPayload } from '../../../shared/codec/ssz-payload.ts'
 import type { L2BlockRef, PayloadAttributes } from '../../../shared/deriver/types.ts'
-import { applyDerivedAttributes, type EngineApi, type Heads, type PayloadStatusValue } from '../../../durable-objects/engine-driver.ts'
+import { applyDerivedAttributes, forkchoiceOf, type EngineApi, type Heads, type PayloadStatusValue } from '../../../durable-objects/engine-driver.ts'
 
 const hash = (n: number) => `0x${n.toString(16).padStart(64, '0')}` as Hex
 const ref = (n: number): L2BlockRef => ({ hash: hash(n), number: n, parentHash: hash(n - 1), timestamp: 1000 + 2 * n, l1Origin: { hash: hash(0xa0), number: 7 }, sequenceNumber: n })
@@ -38,10 +38,10 @@ const heads = (unsafe: number, safe: number): Heads => ({ unsafe: ref(unsafe), p
 const input = (n: number, promoteSafe = true) => ({ attributes: attrs(n), number: n, l1Origin: { hash: hash(0xa0), number: 7 }, sequenceNumber: n, promoteSafe })
 
 describe('applyDerivedAttributes', () => {
-  it('default: builds the block (FCU with attributes → getPayload → newPayload → FCU) when safe == unsafe', async () => {
+  it('default: builds the block (FCU with attributes → getPayload → newPayload; the head FCU is coalesced by the caller) when safe == unsafe', async () => {
     const { engine, calls } = fakeEngine()
     const r = await applyDerivedAttributes(engine, heads(5, 5), input(6))
-    expect(calls).toEqual(['fcu+attrs head=5', 'getPayload 0x0102030405060708', 'newPayload', `fcu head=${0xb06} safe=${0xb06}`])
+    expect(calls).toEqual(['fcu+attrs head=5', 'getPayload 0x0102030405060708', 'newPayload'])
     expect(r.kind).toBe('built')
     if (r.kind === 'built') {
       expect(r.heads.safe.hash).toBe(hash(0xb06))
@@ -77,5 +77,11 @@ describe('applyDerivedAttributes', () => {
     expect((await applyDerivedAttributes(fakeEngine({ fcu: 'INVALID' }).engine, heads(5, 5), input(6))).kind).toBe('invalid')
     expect((await applyDerivedAttributes(fakeEngine({ fcu: 'SYNCING' }).engine, heads(5, 5), input(6))).kind).toBe('retry')
     expect((await applyDerivedAttributes(fakeEngine().engine, heads(5, 5), input(8))).kind).toBe('retry')
+  })
+})
+
+describe('forkchoiceOf', () => {
+  it('default: head, safe and finalized hashes of the heads', () => {
+    expect(forkchoiceOf(heads(9, 5))).toEqual({ headBlockHash: hash(9), safeBlockHash: hash(5), finalizedBlockHash: hash(0) })
   })
 })

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { engineApi } from '../../../durable-objects/engine-api.ts'
-import { applyDerivedAttributes, type Heads } from '../../../durable-objects/engine-driver.ts'
+import { applyDerivedAttributes, forkchoiceOf, type Heads } from '../../../durable-objects/engine-driver.ts'
 import { devnetConfig } from '../../../shared/config/chains.ts'
 import type { ForkTimes, RollupConfig } from '../../../shared/config/rollup-config.ts'
 import type { L2BlockRef, PayloadAttributes } from '../../../shared/deriver/types.ts'
@@ -61,6 +61,10 @@ describe('Engine client + driver against the development engine', () => {
         if (r.kind !== 'built') return
         heads = r.heads
       }
+      // Each built block cost FCU+attributes, getPayload and newPayload; the head update is the caller's coalesced FCU.
+      expect(engine.calls().filter((c) => String(c.method).startsWith('engine_'))).toHaveLength(9)
+      expect(engine.head().number).toBe(2)
+      expect((await api.forkchoiceUpdated(forkchoiceOf(heads))).status).toBe('VALID')
       expect(engine.head().number).toBe(3)
       expect(heads.safe.hash).toBe(engine.head().hash)
       // A second node whose safe head is behind the engine's unsafe chain consolidates instead of building.

@@ -265,6 +265,16 @@ describe('createEngineClient: eth namespace', () => {
     expect(f.requests[0].body.params).toEqual(['safe', true])
   })
 
+  it('default: ethGetBlockByHash asks by hash with full transactions and decodes the same way', async () => {
+    const f = fake((req) => result(req, blockJson))
+    const block = await client(f.fetch).ethGetBlockByHash(blockJson.hash as Hex)
+    expect(f.requests[0].body).toMatchObject({ method: 'eth_getBlockByHash', params: [blockJson.hash, true] })
+    expect(block!.number).toBe(16)
+    expect(block!.transactions).toEqual([encodeDepositTx(deposit), fromHex('0x02c0ffee')])
+    const missing = fake((req) => result(req, null))
+    expect(await client(missing.fetch).ethGetBlockByHash(blockJson.hash as Hex)).toBeNull()
+  })
+
   it('default: ethChainId', async () => {
     const f = fake((req) => result(req, '0xa'))
     expect(await client(f.fetch).ethChainId()).toBe(10)

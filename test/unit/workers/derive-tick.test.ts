@@ -9,7 +9,7 @@ const config = makeConfig({ regolith: 0, canyon: 0, delta: 0, ecotone: 0, fjord:
 
 /** An in-memory RollupNode: optimistic versioning like the Durable Object, blocks "built" as the plan says. */
 function fakeNode(plan: PlannedBlock[]) {
-  const state = { version: 1, safe: genesisRef() as L2BlockRef, checkpoint: null as string | null, nextL1: 100, applied: [] as number[], resets: [] as string[] }
+  const state = { version: 1, safe: genesisRef() as L2BlockRef, checkpoint: null as string | null, nextL1: 100, applied: [] as number[], resets: [] as string[], commits: 0 }
   const node: DeriveNode = {
     async deriveCursor(): Promise<TickCursor> {
       return { kind: 'ready', version: state.version, safe: state.safe, checkpoint: state.checkpoint, nextL1: state.nextL1 }
@@ -38,6 +38,9 @@ function fakeNode(plan: PlannedBlock[]) {
       throw new Error(reason)
     },
     async reportL1Heads() {},
+    async commitForkchoice() {
+      state.commits++
+    },
     async finalizeUpTo() {
       return { unchanged: true, reason: 'not under test here' }
     },
@@ -82,20 +85,27 @@ describe('deriveTick', () => {
     expect(calls).toEqual(['range 100-110'])
     expect(state.applied).toEqual(Array.from({ length: 30 }, (_, i) => i + 1))
     expect(state.nextL1).toBe(111)
-    // The next tick with no new L1 block does nothing but wait.
+    // One coalesced forkchoice commit for the 30 blocks.
+    expect(state.commits).toBe(1)
+    // The next tick with no new L1 block does nothing but wait, and sends no forkchoice update.
     const again = await deriveTick({ config, node, l1, budget: budget(), confirmations: 0, now: () => 0 })
     expect(again.outcome).toBe('waiting-for-l1')
     expect(calls).toHaveLength(1)
+    expect(state.commits).toBe(1)
   })
 
   it('behavior: small ticks (budget) resume from the checkpoint and end with the same chain', async () => {
     const w = world()
     const { node, state } = fakeNode(w.plan)
     const { l1 } = fakeL1(w.inputs, { n: 120 })
+    let ticksThatDerived = 0
     for (let i = 0; i < 40 && state.safe.number < 30; i++) {
-      await deriveTick({ config, node, l1, budget: budget({ maxL1Blocks: 2, maxBlocks: 4 }), confirmations: 0, now: () => 0 })
+      const r = await deriveTick({ config, node, l1, budget: budget({ maxL1Blocks: 2, maxBlocks: 4 }), confirmations: 0, now: () => 0 })
+      if (r.derived > 0) ticksThatDerived++
     }
     expect(state.applied).toEqual(Array.from({ length: 30 }, (_, i) => i + 1))
+    // Every tick that moved the heads ended with exactly one forkchoice commit, including those cut by the budget.
+    expect(state.commits).toBe(ticksThatDerived)
   })
 
   it('behavior: overlapping ticks are harmless — the stale one applies nothing', async () => {
