@@ -85,6 +85,20 @@ export function decodeGossipMessage(
   opts: { maxBytes?: number } = {},
 ): GossipMessage {
   const { signature, signedPayloadBytes } = splitGossipMessage(data, opts)
+  return decodeSignedPayload(signature, signedPayloadBytes, version)
+}
+
+/**
+ * The second half of {@link decodeGossipMessage}, for a message already split by {@link splitGossipMessage} (the
+ * validator checks the signature in between): the beacon root for v3/v4, then the SSZ payload of layout `version`.
+ *
+ * @throws DecodeError `gossip-message-too-short` (v3/v4 under 32 bytes) or an `SszPayloadErrorCode`.
+ */
+export function decodeSignedPayload(
+  signature: Uint8Array,
+  signedPayloadBytes: Uint8Array,
+  version: GossipVersion,
+): GossipMessage {
   if (version >= 3) {
     if (signedPayloadBytes.length < 32) {
       throw new DecodeError('gossip-message-too-short', 'v3+ message too short for the parent beacon block root')
