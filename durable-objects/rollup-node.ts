@@ -19,6 +19,7 @@ import { engineApi } from './engine-api.ts'
 import type { EngineApi, ForkchoiceState } from './engine-driver.ts'
 import type { NodeEvent } from './events.ts'
 import { NodeState } from './node-state.ts'
+import { outputAtBlock, type OutputAtBlockResult } from './output-at-block.ts'
 import { migrate } from './schema.ts'
 import { syncStatusJson } from './sync-status.ts'
 import { TaskQueue } from './task-queue.ts'
@@ -240,6 +241,17 @@ export class RollupNode extends DurableObject<Env> {
   /** `optimism_safeHeadAtL1Block`. */
   async safeHeadAtL1Block(l1Number: number) {
     return this.#state.safeHeadAtL1(l1Number)
+  }
+
+  /**
+   * `optimism_outputAtBlock`: the output root of canonical L2 block `number`, with the sync status read just before
+   * the lookup (op-node `BlockRefWithStatus`). Engine reads wait their turn in the task queue.
+   */
+  async outputAtBlock(number: number): Promise<OutputAtBlockResult> {
+    const c = this.#config()
+    const client = this.#engineClient(c)
+    const status = await this.syncStatus()
+    return this.#engine.run(() => outputAtBlock(c.chain, client, number, status))
   }
 
   /** Recent events, newest first. */

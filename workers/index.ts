@@ -49,7 +49,7 @@ app.post('/', async (c) => {
   const out = await handleRpcBody(body, {
     config: cfg.config,
     admin,
-    backend: { syncStatus: () => stub.syncStatus(), safeHeadAtL1Block: (n) => stub.safeHeadAtL1Block(n), adminReset: () => stub.adminReset() },
+    backend: { syncStatus: () => stub.syncStatus(), safeHeadAtL1Block: (n) => stub.safeHeadAtL1Block(n), outputAtBlock: (n) => stub.outputAtBlock(n), adminReset: () => stub.adminReset() },
   })
   return out === undefined ? c.body(null, 204) : c.json(out)
 })

@@ -26,6 +26,8 @@ export type RpcResponse = { jsonrpc: '2.0'; id: Id; result?: unknown; error?: { 
 export type RpcBackend = {
   syncStatus(): Promise<unknown>
   safeHeadAtL1Block(l1Number: number): Promise<unknown>
+  /** `ok: false` carries op-node's error text (an unknown block, a bad proof, an engine failure). */
+  outputAtBlock(number: number): Promise<{ ok: true; output: unknown } | { ok: false; message: string }>
   adminReset(): Promise<void>
 }
 
@@ -48,6 +50,30 @@ function quantityParam(params: unknown[], i: number, name: string): number {
   return n
 }
 
+/** geth answers a handler's plain error with -32000 and the error's text (`rpc/errors.go`). */
+const SERVER_ERROR = -32000
+
+/**
+ * One `hexutil.Uint64` argument, the only one (geth `parsePositionalArguments` + go-ethereum `common/hexutil`): a JSON
+ * string, `0x`-prefixed, no leading zero digits, at most 64 bits. No block tags, no JSON numbers. Errors read as geth's.
+ */
+function uint64Only(params: unknown[]): bigint {
+  const invalid = (why: string) => new RpcError({ code: RPC_ERRORS.invalidParams.code, message: why })
+  if (params.length > 1) throw invalid(`too many arguments, want at most 1`)
+  const v = params[0]
+  if (v === undefined || v === null) throw invalid('missing value for required argument 0')
+  const arg = (why: string) => invalid(`invalid argument 0: ${why}`)
+  if (typeof v !== 'string') throw arg('json: cannot unmarshal non-string into Go value of type hexutil.Uint64')
+  if (v === '') throw arg('empty hex string')
+  if (!/^0[xX]/.test(v)) throw arg('hex string without 0x prefix')
+  const digits = v.slice(2)
+  if (digits === '') throw arg('hex string "0x"')
+  if (digits.length > 1 && digits[0] === '0') throw arg('hex number with leading zero digits')
+  if (!/^[0-9a-fA-F]+$/.test(digits)) throw arg('invalid hex string')
+  if (digits.length > 16) throw arg('hex number > 64 bits')
+  return BigInt(v)
+}
+
 const HANDLERS: Record<string, Handler> = {
   optimism_syncStatus: async (_p, { backend }) => backend.syncStatus(),
   optimism_rollupConfig: async (_p, { config }) => toRollupJson(config.chain),
@@ -57,6 +83,15 @@ const HANDLERS: Record<string, Handler> = {
     const r = await backend.safeHeadAtL1Block(n)
     if (!r) throw new RpcError(RPC_ERRORS.invalidParams, `no safe head recorded at or before L1 block ${n}`)
     return r
+  },
+  optimism_outputAtBlock: async (p, { backend }) => {
+    const n = uint64Only(p)
+    // A height past 2^53 is a valid argument no block can have: op-node's "not found", without asking the node.
+    const r = n > BigInt(Number.MAX_SAFE_INTEGER)
+      ? { ok: false as const, message: `failed to get L2 block ref with sync status: failed to determine L2BlockRef of height ${n}, could not get payload: not found` }
+      : await backend.outputAtBlock(Number(n))
+    if (!r.ok) throw new RpcError({ code: SERVER_ERROR, message: r.message })
+    return r.output
   },
   admin_resetDerivationPipeline: async (_p, { backend }) => {
     await backend.adminReset()

@@ -29,6 +29,7 @@ import type { ExecutionPayload } from '../codec/ssz-payload.ts'
 import type { RollupConfig } from '../config/rollup-config.ts'
 import type { PayloadAttributes } from '../deriver/types.ts'
 import { DecodeError, OpEdgeError, type Severity } from '../errors.ts'
+import { type AccountProof, accountProofFromJson } from '../protocol/account-proof.ts'
 import { type BlockHeader, headerFromRpcBlock } from '../protocol/header-hash.ts'
 import { encodeRpcTransaction } from '../protocol/rpc-block-lists.ts'
 import type { MatchBlock } from './attributes-match.ts'
@@ -81,6 +82,12 @@ export type EngineClient = {
   ethGetBlockByNumber(block: BlockTag | number): Promise<EngineBlock | null>
   ethGetBlockByHash(hash: Hex): Promise<EngineBlock | null>
   ethChainId(): Promise<number>
+  /**
+   * `eth_getProof(address, storageKeys, block)`, or null when the engine answers null. The answer must be for the
+   * address and keys asked (op-service `EthClient.GetProof`), else `malformed-response`; the proof itself is not
+   * checked here (`verifyAccountProof`).
+   */
+  ethGetProof(address: Hex, storageKeys: readonly Hex[], block: Hex | BlockTag | number): Promise<AccountProof | null>
   /** Any JSON-RPC method on the engine endpoint, with the same auth, timeout, retries and error mapping. */
   call(method: string, params: readonly unknown[]): Promise<unknown>
 }
@@ -304,6 +311,12 @@ export function createEngineClient(options: EngineClientOptions): EngineClient {
       return result === null ? null : decode(method, () => engineBlock(result))
     },
 
+    async ethGetProof(address, storageKeys, block) {
+      const method = 'eth_getProof'
+      const result = await call(method, [address, storageKeys, typeof block === 'number' ? `0x${block.toString(16)}` : block])
+      return result === null ? null : decode(method, () => proofFor(result, address, storageKeys))
+    },
+
     ethChainId: chainId,
     call,
   }
@@ -413,4 +426,17 @@ function engineBlock(json: unknown): EngineBlock {
   if (header.parentBeaconBlockRoot !== undefined) block.parentBeaconBlockRoot = header.parentBeaconBlockRoot
   if (header.withdrawalsRoot !== undefined) block.withdrawalsRoot = header.withdrawalsRoot
   return block
+}
+
+/** An `eth_getProof` answer, which must be about what was asked: the address, and each storage key in order. */
+function proofFor(json: unknown, address: Hex, storageKeys: readonly Hex[]): AccountProof {
+  const proof = accountProofFromJson(json)
+  if (toHex(proof.address) !== address.toLowerCase()) throw new TypeError(`proof is for ${toHex(proof.address)}, not ${address}`)
+  if (proof.storageProof.length !== storageKeys.length) {
+    throw new TypeError(`proof has ${proof.storageProof.length} storage entries for ${storageKeys.length} keys`)
+  }
+  for (const [i, key] of storageKeys.entries()) {
+    if (BigInt(toHex(proof.storageProof[i].key)) !== BigInt(key)) throw new TypeError(`storage entry ${i} is not for key ${key}`)
+  }
+  return proof
 }
