@@ -41,6 +41,7 @@ export default defineConfig({
                 L1_RPC_URLS: 'http://127.0.0.1:8545',
                 ENGINE_URL: 'http://127.0.0.1:8551',
                 ENGINE_JWT_SECRET: '0x' + '42'.repeat(32),
+                RELAY_SECRET: 'test-relay-secret-0123456789abcdef0123',
               },
             },
           }),

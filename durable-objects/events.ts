@@ -15,6 +15,11 @@ export type NodeEventKind =
   | 'stale-cursor'
   | 'engine-error'
   | 'critical'
+  | 'unsafe-dropped'
+  | 'gossip-rejected'
+  | 'el-sync-started'
+  | 'el-sync-finished'
+  | 'signer-updated'
 
 export type NodeEvent = { id: number; at: number; kind: NodeEventKind; detail: Record<string, unknown> }
 

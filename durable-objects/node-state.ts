@@ -3,7 +3,14 @@
  * here never interleaves with another request (only awaits do).
  */
 import type { L1BlockRef, L2BlockRef } from '../shared/deriver/types.ts'
+import type { Hex } from '../shared/bytes.ts'
+import type { GossipVersion } from '../shared/p2p/gossip-envelope.ts'
 import { MAX_EVENTS, type NodeEvent, type NodeEventKind } from './events.ts'
+
+/** An unsafe payload waiting in the queue (see `unsafe-queue.ts`). */
+export type StoredUnsafePayload = { hash: Hex; number: number; parentHash: Hex; timestamp: number; version: GossipVersion; message: Uint8Array }
+type UnsafeRow = { hash: string; number: number; parent_hash: string; timestamp: number; version: number; message: ArrayBuffer }
+const unsafeOf = (r: UnsafeRow): StoredUnsafePayload => ({ hash: r.hash as Hex, number: r.number, parentHash: r.parent_hash as Hex, timestamp: r.timestamp, version: r.version as GossipVersion, message: new Uint8Array(r.message) })
 
 export type HeadName = 'unsafe' | 'safe' | 'finalized' | 'pending_safe'
 export type L1HeadName = 'l1_head' | 'l1_safe' | 'l1_finalized' | 'current_l1'
@@ -119,6 +126,53 @@ export class NodeState {
       .exec<{ id: number; at: number; kind: string; detail: string }>(`SELECT id, at, kind, detail FROM events ORDER BY id DESC LIMIT ?`, limit)
       .toArray()
       .map((r) => ({ id: r.id, at: r.at, kind: r.kind as NodeEventKind, detail: JSON.parse(r.detail) as Record<string, unknown> }))
+  }
+
+  /** Queue an unsafe payload; false if that hash is already queued. */
+  queueUnsafePayload(p: StoredUnsafePayload): boolean {
+    const before = this.unsafeQueueDepth()
+    this.#sql.exec(
+      `INSERT OR IGNORE INTO unsafe_payloads (hash, number, parent_hash, timestamp, version, message) VALUES (?, ?, ?, ?, ?, ?)`,
+      p.hash,
+      p.number,
+      p.parentHash,
+      p.timestamp,
+      p.version,
+      p.message,
+    )
+    return this.unsafeQueueDepth() > before
+  }
+
+  unsafeQueueDepth(): number {
+    return this.#sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM unsafe_payloads`).one().n
+  }
+
+  /** Keep at most `max` payloads, dropping the farthest ahead; returns the dropped hashes. */
+  trimUnsafeQueue(max: number): Hex[] {
+    const extra = this.#sql
+      .exec<{ hash: string }>(`SELECT hash FROM unsafe_payloads ORDER BY number DESC, hash LIMIT MAX(0, (SELECT COUNT(*) FROM unsafe_payloads) - ?)`, max)
+      .toArray()
+      .map((r) => r.hash as Hex)
+    for (const h of extra) this.removeUnsafePayload(h)
+    return extra
+  }
+
+  removeUnsafePayload(hash: Hex): void {
+    this.#sql.exec(`DELETE FROM unsafe_payloads WHERE hash = ?`, hash)
+  }
+
+  /** Queued payloads at a height in arrival order (rowid): the first valid block at a height wins. */
+  nextUnsafePayload(number: number): StoredUnsafePayload[] {
+    return this.#sql.exec<UnsafeRow>(`SELECT * FROM unsafe_payloads WHERE number = ? ORDER BY rowid`, number).toArray().map(unsafeOf)
+  }
+
+  unsafePayloadsUpTo(number: number): StoredUnsafePayload[] {
+    return this.#sql.exec<UnsafeRow>(`SELECT * FROM unsafe_payloads WHERE number <= ? ORDER BY number, hash`, number).toArray().map(unsafeOf)
+  }
+
+  newestUnsafePayload(): StoredUnsafePayload | null {
+    const row = this.#sql.exec<UnsafeRow>(`SELECT * FROM unsafe_payloads ORDER BY number DESC, hash LIMIT 1`).toArray()[0]
+    return row ? unsafeOf(row) : null
   }
 
   meta(key: string): string | null {

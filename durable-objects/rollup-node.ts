@@ -23,6 +23,15 @@ import { outputAtBlock, type OutputAtBlockResult } from './output-at-block.ts'
 import { migrate } from './schema.ts'
 import { syncStatusJson } from './sync-status.ts'
 import { TaskQueue } from './task-queue.ts'
+import { enqueueUnsafe, processUnsafeQueue, type ProcessReport } from './unsafe-queue.ts'
+import { SeenBlocks } from '../shared/p2p/seen-blocks.ts'
+import { versionOfTopic } from '../shared/p2p/topics.ts'
+import { validateGossipBlock, type GossipDropReason } from '../shared/p2p/validate-block.ts'
+import { toHex } from '../shared/bytes.ts'
+
+export type IngestUnsafeResult =
+  | { result: 'accept'; number: number; hash: string; queued: boolean; note?: string; unsafe: number | null; report: ProcessReport }
+  | { result: 'ignore' | 'reject'; reason: GossipDropReason | 'unknown-topic' }
 
 /** How long after a derived block the alarm commits the forkchoice if no tick did. */
 const FORKCHOICE_COMMIT_DELAY_MS = 5_000
@@ -32,6 +41,8 @@ export type NodeInfo = { chain: string; schemaVersion: number; createdAt: number
 export class RollupNode extends DurableObject<Env> {
   readonly #state: NodeState
   readonly #engine = new TaskQueue()
+  /** op-node's per-height gossip memory. In memory only: after an eviction a repeat is re-validated and absorbed by the queue. */
+  readonly #seen = new SeenBlocks()
   #schemaVersion = 0
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -177,9 +188,16 @@ export class RollupNode extends DurableObject<Env> {
   async alarm(): Promise<void> {
     try {
       await this.commitForkchoice()
+      if (this.#state.unsafeQueueDepth() > 0) {
+        const c = this.#config()
+        const engine = this.#engineApi()
+        await this.#engine.run(() => processUnsafeQueue(c.chain, this.#state, engine, Date.now()))
+      }
     } catch (e) {
-      this.#state.event('engine-error', { forkchoice: e instanceof Error ? e.message.split('\n')[0] : String(e) }, Date.now())
+      this.#state.event('engine-error', { alarm: e instanceof Error ? e.message.split('\n')[0] : String(e) }, Date.now())
     }
+    // Payloads still waiting (engine syncing or down, a gap being filled): look again shortly.
+    if (this.#state.unsafeQueueDepth() > 0 && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + FORKCHOICE_COMMIT_DELAY_MS)
   }
 
   async saveCursor(version: number, checkpoint: string, nextL1: number) {
@@ -252,6 +270,46 @@ export class RollupNode extends DurableObject<Env> {
     const client = this.#engineClient(c)
     const status = await this.syncStatus()
     return this.#engine.run(() => outputAtBlock(c.chain, client, number, status))
+  }
+
+  /**
+   * An unsafe block from the gossip relay (`POST /p2p/blocks`) or the sequencer. The object is the trust boundary, so
+   * the message is validated again (signature against the current unsafe-block signer, hash, fields, per-height
+   * limits), queued, and everything that can be inserted is inserted in order (newPayload + FCU, head only).
+   */
+  async ingestUnsafe(topic: string, message: Uint8Array): Promise<IngestUnsafeResult> {
+    const c = this.#config()
+    const version = versionOfTopic(c.chain.l2ChainId, topic)
+    if (version === undefined) return { result: 'reject', reason: 'unknown-topic' }
+    const signer = (this.#state.meta('unsafe_block_signer') || c.chain.unsafeBlockSigner) as `0x${string}` | undefined
+    const now = Date.now()
+    const v = validateGossipBlock({ config: c.chain, version, data: message, now: Math.floor(now / 1000), signer, seen: this.#seen })
+    if (v.result !== 'accept') {
+      if (v.result === 'reject') this.#state.event('gossip-rejected', { reason: v.reason, topic }, now)
+      return { result: v.result, reason: v.reason }
+    }
+    const queued = enqueueUnsafe(this.#state, { hash: v.blockHash, number: v.blockNumber, parentHash: toHex(v.payload.parentHash), timestamp: v.timestamp, version, message })
+    const engine = this.#engineApi()
+    let report: ProcessReport
+    try {
+      report = await this.#engine.run(() => processUnsafeQueue(c.chain, this.#state, engine, Date.now()))
+    } catch (e) {
+      // The engine is unreachable or failing: the payload stays queued and the alarm retries.
+      const reason = e instanceof Error ? e.message.split('\n')[0] : String(e)
+      this.#state.event('engine-error', { unsafe: v.blockNumber, reason }, Date.now())
+      report = { inserted: 0, dropped: [], waiting: `engine error: ${reason}` }
+    }
+    if (report.waiting && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + FORKCHOICE_COMMIT_DELAY_MS)
+    return { result: 'accept', number: v.blockNumber, hash: v.blockHash, queued: queued.queued, ...(queued.reason ? { note: queued.reason } : {}), unsafe: this.#state.head('unsafe')?.number ?? null, report }
+  }
+
+  /** The unsafe-block signer the gossip checks use (the worker reads it from SystemConfig; op-node's runtime config). */
+  async setUnsafeBlockSigner(signer: `0x${string}`): Promise<void> {
+    if (!/^0x[0-9a-fA-F]{40}$/.test(signer)) throw new TypeError('unsafe block signer must be a 20-byte hex address')
+    if (this.#state.meta('unsafe_block_signer') !== signer.toLowerCase()) {
+      this.#state.setMeta('unsafe_block_signer', signer.toLowerCase())
+      this.#state.event('signer-updated', { signer: signer.toLowerCase() }, Date.now())
+    }
   }
 
   /** Recent events, newest first. */

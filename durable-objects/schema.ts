@@ -11,6 +11,9 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE IF NOT EXISTS safe_head_db (l1_number INTEGER PRIMARY KEY, l1_hash TEXT NOT NULL, l2_number INTEGER NOT NULL, l2_hash TEXT NOT NULL);
    CREATE TABLE IF NOT EXISTS finality (l1_number INTEGER PRIMARY KEY, l1_hash TEXT NOT NULL, l2 TEXT NOT NULL);
    CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL);`,
+  // 3: unsafe payloads from gossip, waiting to be inserted in order (the raw gossip message, re-decoded on insert)
+  `CREATE TABLE IF NOT EXISTS unsafe_payloads (hash TEXT PRIMARY KEY, number INTEGER NOT NULL, parent_hash TEXT NOT NULL, timestamp INTEGER NOT NULL, version INTEGER NOT NULL, message BLOB NOT NULL);
+   CREATE INDEX IF NOT EXISTS unsafe_payloads_number ON unsafe_payloads (number);`,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

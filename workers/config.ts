@@ -12,6 +12,8 @@ export type NodeConfig = {
   adminToken: string | undefined
   l1: { rpcUrls: string[]; beaconUrls: string[]; confirmations: number; secondsPerSlot: number; beaconGenesisTime?: number; beaconBlockId: 'slot' | 'number' | 'hash'; trustBlobs: boolean }
   engine: { url: string; jwtSecret: string; accessHeaders: Record<string, string> }
+  /** Shared with the gossip relay (HMAC of `POST /p2p/blocks`); relay ingress is off without it. */
+  relaySecret: string | undefined
 }
 
 export type ConfigProblem = { setting: string; problem: string }
@@ -90,8 +92,14 @@ export function parseNodeConfig(env: RawEnv): ConfigResult {
     })(),
     ...(env.BEACON_GENESIS_TIME !== undefined && env.BEACON_GENESIS_TIME !== '' ? { beaconGenesisTime: int('BEACON_GENESIS_TIME', 0) } : {}),
   }
+  let relaySecret: string | undefined
+  if (env.RELAY_SECRET !== undefined && env.RELAY_SECRET !== '') {
+    if (typeof env.RELAY_SECRET !== 'string' || env.RELAY_SECRET.length < 32) {
+      problems.push({ setting: 'RELAY_SECRET', problem: 'must be at least 32 characters (wrangler secret put RELAY_SECRET; the relay uses the same value)' })
+    } else relaySecret = env.RELAY_SECRET
+  }
   if (problems.length > 0 || !chain) return { ok: false, problems }
-  return { ok: true, config: { chain, adminToken, l1, engine: { url: engineUrl, jwtSecret: jwt, accessHeaders } } }
+  return { ok: true, config: { chain, adminToken, l1, engine: { url: engineUrl, jwtSecret: jwt, accessHeaders }, relaySecret } }
 }
 
 export function describeProblems(problems: ConfigProblem[]): string {

@@ -7,6 +7,8 @@ import { describeProblems, parseNodeConfig, type ConfigResult } from './config.t
 import { handleRpcBody, MAX_RPC_BODY, RPC_ERRORS } from './json-rpc.ts'
 import { deriveTick, type DeriveNode } from './derive-tick.ts'
 import { createL1Source } from './l1-source.ts'
+import { verifyIngress } from '../shared/p2p/ingress-auth.ts'
+import { MAX_GOSSIP_SIZE } from '../shared/p2p/gossip-envelope.ts'
 
 export { RollupNode } from '../durable-objects/rollup-node.ts'
 
@@ -52,6 +54,29 @@ app.post('/', async (c) => {
     backend: { syncStatus: () => stub.syncStatus(), safeHeadAtL1Block: (n) => stub.safeHeadAtL1Block(n), outputAtBlock: (n) => stub.outputAtBlock(n), adminReset: () => stub.adminReset() },
   })
   return out === undefined ? c.body(null, 204) : c.json(out)
+})
+
+/** Largest relay ingress body: op-node's 10 MiB gossip limit (the message is snappy-compressed, so it is below that). */
+const MAX_INGRESS_BODY = MAX_GOSSIP_SIZE
+
+// Relay ingress (DESIGN.md "gossip-relay/"): the raw gossip message (snappy block format) of an ACCEPTed block, its
+// topic in `x-op-edge-topic`, authenticated with an HMAC over the body and a timestamp (shared/p2p/ingress-auth.ts).
+app.post('/p2p/blocks', async (c) => {
+  const cfg = c.get('config')
+  if (!cfg.ok) return c.json({ error: `node misconfigured: ${describeProblems(cfg.problems)}` }, 503)
+  const secret = cfg.config.relaySecret
+  if (!secret) return c.json({ error: 'relay ingress is disabled: set RELAY_SECRET' }, 503)
+  if (Number(c.req.header('content-length') ?? 0) > MAX_INGRESS_BODY) return c.json({ error: 'body too large' }, 413)
+  const body = new Uint8Array(await c.req.arrayBuffer())
+  if (body.length > MAX_INGRESS_BODY) return c.json({ error: 'body too large' }, 413)
+  const auth = verifyIngress(secret, body, c.req.raw.headers, Date.now() / 1000)
+  if (!auth.ok) return c.json({ error: 'unauthorized', reason: auth.reason }, 401)
+  const topic = c.req.header('x-op-edge-topic')
+  if (!topic) return c.json({ error: 'missing x-op-edge-topic header' }, 400)
+  if (body.length === 0) return c.json({ error: 'empty body' }, 400)
+  const r = await node(c.env, cfg.config.chain.name).ingestUnsafe(topic, body)
+  // A block the node refuses is not worth a retry (4xx); an ignored one (duplicate, no signer) is fine (200).
+  return c.json(r, r.result === 'reject' ? 422 : 200)
 })
 
 app.notFound((c) => c.json({ error: 'not found' }, 404))

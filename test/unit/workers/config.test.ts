@@ -21,6 +21,16 @@ describe('parseNodeConfig', () => {
     expect(r.ok && r.config.chain.l2ChainId).toBe(11155420)
   })
 
+  it('behavior: RELAY_SECRET turns the relay ingress on; a short one is refused by name', () => {
+    const off = parseNodeConfig({ ...ENDPOINTS, CHAIN: 'devnet' })
+    expect(off.ok && off.config.relaySecret).toBeUndefined()
+    const on = parseNodeConfig({ ...ENDPOINTS, CHAIN: 'devnet', RELAY_SECRET: 'r'.repeat(32) })
+    expect(on.ok && on.config.relaySecret).toBe('r'.repeat(32))
+    const short = parseNodeConfig({ ...ENDPOINTS, CHAIN: 'devnet', RELAY_SECRET: 'short' })
+    expect(short.ok).toBe(false)
+    if (!short.ok) expect(short.problems).toEqual([{ setting: 'RELAY_SECRET', problem: expect.stringMatching(/at least 32 characters/) }])
+  })
+
   it('error: every problem names its setting', () => {
     const r = parseNodeConfig({ CHAIN: 'nope', ADMIN_TOKEN: 'short', L1_RPC_URLS: 'ftp://x?key=SECRET', ENGINE_JWT_SECRET: 'zz' })
     expect(r.ok).toBe(false)
