@@ -304,12 +304,19 @@ export class RollupNode extends DurableObject<Env> {
   }
 
   /** The unsafe-block signer the gossip checks use (the worker reads it from SystemConfig; op-node's runtime config). */
-  async setUnsafeBlockSigner(signer: `0x${string}`): Promise<void> {
+  async setUnsafeBlockSigner(signer: `0x${string}`): Promise<{ changed: boolean }> {
     if (!/^0x[0-9a-fA-F]{40}$/.test(signer)) throw new TypeError('unsafe block signer must be a 20-byte hex address')
-    if (this.#state.meta('unsafe_block_signer') !== signer.toLowerCase()) {
-      this.#state.setMeta('unsafe_block_signer', signer.toLowerCase())
-      this.#state.event('signer-updated', { signer: signer.toLowerCase() }, Date.now())
-    }
+    this.#state.setMeta('runtime_config_at', String(Date.now()))
+    if (this.#state.meta('unsafe_block_signer') === signer.toLowerCase()) return { changed: false }
+    this.#state.setMeta('unsafe_block_signer', signer.toLowerCase())
+    this.#state.event('signer-updated', { signer: signer.toLowerCase() }, Date.now())
+    return { changed: true }
+  }
+
+  /** Whether the runtime config (unsafe-block signer) is due for a reload from L1 (every `intervalMs`). */
+  async runtimeConfigDue(intervalMs: number): Promise<boolean> {
+    const at = Number(this.#state.meta('runtime_config_at') ?? 0)
+    return Date.now() - at >= intervalMs
   }
 
   /** Recent events, newest first. */

@@ -82,7 +82,7 @@ await waitFor(l1Url, { method: 'POST', headers: { 'content-type': 'application/j
 const l1Genesis = await rpc(l1Url, 'eth_getBlockByNumber', ['0x0', false])
 console.log(`[devnet] L1 (anvil) on ${l1Url}, genesis ${l1Genesis.hash}`)
 const devnet = devnetConfig()
-await installL1Contracts(l1Url, devnet.depositContractAddress, devnet.l1SystemConfigAddress)
+await installL1Contracts(l1Url, devnet.depositContractAddress, devnet.l1SystemConfigAddress, devnet.unsafeBlockSigner)
 console.log(`[devnet] portal ${devnet.depositContractAddress} and SystemConfig ${devnet.l1SystemConfigAddress} emit TransactionDeposited / ConfigUpdate (test/devnet/l1-contracts.ts builds the calldata)`)
 
 const jwtSecret = randomBytes(32).toString('hex')

@@ -14,6 +14,8 @@ export type NodeConfig = {
   engine: { url: string; jwtSecret: string; accessHeaders: Record<string, string> }
   /** Shared with the gossip relay (HMAC of `POST /p2p/blocks`); relay ingress is off without it. */
   relaySecret: string | undefined
+  /** The gossip relay's HTTP address (`/signer`, `/publish`); optional for a verifier. */
+  relayUrl: string | undefined
 }
 
 export type ConfigProblem = { setting: string; problem: string }
@@ -98,8 +100,10 @@ export function parseNodeConfig(env: RawEnv): ConfigResult {
       problems.push({ setting: 'RELAY_SECRET', problem: 'must be at least 32 characters (wrangler secret put RELAY_SECRET; the relay uses the same value)' })
     } else relaySecret = env.RELAY_SECRET
   }
+  const [relayUrl] = urls('RELAY_URL', false)
+  if (relayUrl && !relaySecret) problems.push({ setting: 'RELAY_SECRET', problem: 'is needed when RELAY_URL is set (the relay authenticates the node with it)' })
   if (problems.length > 0 || !chain) return { ok: false, problems }
-  return { ok: true, config: { chain, adminToken, l1, engine: { url: engineUrl, jwtSecret: jwt, accessHeaders }, relaySecret } }
+  return { ok: true, config: { chain, adminToken, l1, engine: { url: engineUrl, jwtSecret: jwt, accessHeaders }, relaySecret, relayUrl } }
 }
 
 export function describeProblems(problems: ConfigProblem[]): string {

@@ -7,6 +7,7 @@ import { describeProblems, parseNodeConfig, type ConfigResult } from './config.t
 import { handleRpcBody, MAX_RPC_BODY, RPC_ERRORS } from './json-rpc.ts'
 import { deriveTick, type DeriveNode } from './derive-tick.ts'
 import { createL1Source } from './l1-source.ts'
+import { reloadRuntimeConfig, RUNTIME_CONFIG_RELOAD_MS } from './runtime-config.ts'
 import { verifyIngress } from '../shared/p2p/ingress-auth.ts'
 import { MAX_GOSSIP_SIZE } from '../shared/p2p/gossip-envelope.ts'
 
@@ -105,6 +106,20 @@ async function scheduled(_controller: ScheduledController, env: Env, ctx: Execut
     cursor = await stub.deriveCursor()
   }
   const l1 = createL1Source({ rpcUrls: c.l1.rpcUrls, beaconUrls: c.l1.beaconUrls, fetch: (input, init) => fetch(input, init), config: c.chain, secondsPerSlot: c.l1.secondsPerSlot, beaconBlockId: c.l1.beaconBlockId, trustBlobs: c.l1.trustBlobs, ...(c.l1.beaconGenesisTime !== undefined ? { beaconGenesisTime: c.l1.beaconGenesisTime } : {}) })
+  if (await stub.runtimeConfigDue(RUNTIME_CONFIG_RELOAD_MS)) {
+    try {
+      const r = await reloadRuntimeConfig({
+        systemConfig: c.chain.l1SystemConfigAddress,
+        storageAt: (a, s) => l1.storageAt(a, s),
+        node: stub,
+        ...(c.relayUrl && c.relaySecret ? { relay: { url: c.relayUrl, secret: c.relaySecret, fetch: (u: string, i: RequestInit) => fetch(u, i) } } : {}),
+        now: () => Date.now(),
+      })
+      if (r.changed) console.log(JSON.stringify({ event: 'runtime-config', ...r }))
+    } catch (e) {
+      console.error(JSON.stringify({ event: 'runtime-config-failed', message: e instanceof Error ? e.message.split('\n')[0] : String(e) }))
+    }
+  }
   const started = Date.now()
   const report = await deriveTick({
     config: c.chain,

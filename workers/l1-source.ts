@@ -72,6 +72,8 @@ export type L1Source = {
   /** Hash of block `n` (the rollup config's L1 genesis), for the startup check. */
   genesisHash(n: number): Promise<Hex>
   fetchBlobs(block: BlobBlock, versionedHashes: readonly Hex[]): Promise<Record<string, Hex>>
+  /** A 32-byte storage word of an L1 contract at `latest` (runtime config: the unsafe-block signer). */
+  storageAt(address: Hex, slot: Hex): Promise<Hex>
 }
 
 /** Logs the deriver reads: (emitter, topic0) pairs, each with its bloom bits precomputed. */
@@ -221,6 +223,12 @@ export function createL1Source(p: L1SourceParameters): L1Source {
     genesisHash: async (n) => (await overRpc((url) => ref(url, 'genesisHash', n))).hash,
     chainId: () => overRpc(async (url) => parseQuantity(await rpcCall(target(url, 'chainId'), { method: 'eth_chainId', params: [] }), 'eth_chainId')),
     fetchBlobs: (block, versionedHashes) => beacon.fetchBlobs(block, versionedHashes),
+    storageAt: (address, slot) =>
+      overRpc(async (url) => {
+        const word = await rpcCall(target(url, 'storageAt'), { method: 'eth_getStorageAt', params: [address, slot, 'latest'] })
+        if (typeof word !== 'string' || !/^0x[0-9a-fA-F]{1,64}$/.test(word)) throw new L1SourceError('rpc-malformed', 'eth_getStorageAt did not answer a storage word')
+        return `0x${word.slice(2).padStart(64, '0').toLowerCase()}` as Hex
+      }),
   }
 }
 

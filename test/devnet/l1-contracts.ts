@@ -25,8 +25,17 @@ export function configUpdateCalldata<T extends ConfigUpdateType>(type: T, value:
   return toHex(concatBytes(...log.topics.map(fromHex), fromHex(log.data)))
 }
 
-/** Install both emitters on an anvil node. */
-export async function installL1Contracts(l1Url: string, portal: Hex, systemConfig: Hex): Promise<void> {
+/** `keccak256("systemconfig.unsafeblocksigner")`: where SystemConfig keeps the p2p unsafe-block signer. */
+const UNSAFE_BLOCK_SIGNER_SLOT = '0x65a7ed542fb37fe237fdfbdd70b31598523fe5b32879e307bae27a0bd9581c08'
+
+/** Install both emitters on an anvil node, and the unsafe-block signer in SystemConfig's storage (runtime config). */
+export async function installL1Contracts(l1Url: string, portal: Hex, systemConfig: Hex, unsafeBlockSigner?: Hex): Promise<void> {
+  if (unsafeBlockSigner) {
+    const word = `0x${unsafeBlockSigner.slice(2).toLowerCase().padStart(64, '0')}`
+    const res = await fetch(l1Url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'anvil_setStorageAt', params: [systemConfig, UNSAFE_BLOCK_SIGNER_SLOT, word] }) })
+    const body = (await res.json()) as { error?: { message: string } }
+    if (body.error) throw new Error(`anvil_setStorageAt: ${body.error.message}`)
+  }
   for (const [address, code] of [[portal, LOG4_EMITTER], [systemConfig, LOG3_EMITTER]] as const) {
     const res = await fetch(l1Url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'anvil_setCode', params: [address, code] }) })
     const body = (await res.json()) as { error?: { message: string } }

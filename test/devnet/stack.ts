@@ -104,7 +104,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     children.push(spawn(join(root, 'node_modules/.bin/anvil'), anvilArgs, { stdio: 'ignore' }))
     const l1Genesis = await until('anvil', 30_000, () => rpc(l1Url, 'eth_getBlockByNumber', ['0x0', false]))
     const base = (options.configure ?? ((c) => c))(devnetConfig())
-    await installL1Contracts(l1Url, base.depositContractAddress, base.l1SystemConfigAddress)
+    await installL1Contracts(l1Url, base.depositContractAddress, base.l1SystemConfigAddress, base.unsafeBlockSigner)
 
     const jwtSecret = randomBytes(32).toString('hex')
     const l2Time = Number(BigInt(l1Genesis.timestamp))
