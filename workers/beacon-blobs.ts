@@ -100,6 +100,9 @@ export function createBeaconBlobSource(p: BeaconBlobSourceParameters): BeaconBlo
     const query = wanted.map((h) => `versioned_hashes=${h}`).join('&')
     const list = dataOf(await get(url, `/eth/v1/beacon/blobs/${id}?${query}`, 'blobs'), url)
     if (!Array.isArray(list)) throw new L1SourceError('beacon-malformed', `beacon blobs at ${redactUrl(url)}: data is not a list`)
+    // Fewer than asked: some servers keep one of the repeated `versioned_hashes` keys (anvil 1.7.1 reads the query
+    // into a map). Ask for the whole block and pick the wanted blobs by their recomputed versioned hashes.
+    if (list.length < wanted.length && wanted.length > 1) return viaUnfilteredBlobs(url, id, wanted)
     if (list.length !== wanted.length) {
       throw new L1SourceError('blob-missing', `beacon blobs at ${redactUrl(url)} for block ${id}: expected ${wanted.length}, got ${list.length}`)
     }
@@ -112,6 +115,19 @@ export function createBeaconBlobSource(p: BeaconBlobSourceParameters): BeaconBlo
         throw new L1SourceError('blob-invalid', `beacon blobs at ${redactUrl(url)} for block ${id}: blob ${i} matches no requested versioned hash`)
       }
       out[hash] = blob
+    }
+    return complete(out, wanted, url, id)
+  }
+
+  /** Every blob of the block, matched to the wanted hashes by KZG (even when trusted: nothing else maps them). */
+  async function viaUnfilteredBlobs(url: string, id: string, wanted: readonly Hex[]): Promise<Record<string, Hex>> {
+    const list = dataOf(await get(url, `/eth/v1/beacon/blobs/${id}`, 'blobs'), url)
+    if (!Array.isArray(list)) throw new L1SourceError('beacon-malformed', `beacon blobs at ${redactUrl(url)}: data is not a list`)
+    const out: Record<string, Hex> = {}
+    for (const item of list) {
+      const blob = blobHex(item, url)
+      const hash = await blobVersionedHash(blob)
+      if (hash !== undefined && wanted.includes(hash)) out[hash] = blob
     }
     return complete(out, wanted, url, id)
   }

@@ -120,10 +120,14 @@ class FakeL1 {
     }
   }
 
+  oneFilterKey = false
+
   beacon(u: URL): Response {
     if (u.pathname === '/eth/v1/beacon/genesis') return Response.json({ data: { genesis_time: String(GENESIS_TIME) } })
     if (u.pathname.startsWith('/eth/v1/beacon/blobs/')) {
-      const wanted = u.searchParams.getAll('versioned_hashes')
+      // anvil-like: only the last repeated key survives; without a filter every blob of the block.
+      const wanted = this.oneFilterKey ? u.searchParams.getAll('versioned_hashes').slice(-1) : u.searchParams.getAll('versioned_hashes')
+      if (wanted.length === 0) return Response.json({ data: [...this.blobs.values()] })
       return Response.json({ data: wanted.flatMap((h) => this.blobs.get(h) ?? []) })
     }
     if (u.pathname.startsWith('/eth/v1/beacon/blob_sidecars/') && this.sidecars) {
@@ -385,6 +389,16 @@ describe('createL1Source', () => {
     const anvil = source(l1, { beaconBlockId: 'hash' })
     expect(await anvil.fetchBlobs(block, [blobA.hash.toUpperCase().replace('0X', '0x') as Hex])).toEqual({ [blobA.hash]: blobA.blob })
     expect(l1.requests.map((r) => r.url)).toEqual([`${BEACON}/eth/v1/beacon/blobs/${w(55)}?versioned_hashes=${blobA.hash}`])
+  })
+
+  it('behavior: a beacon that keeps one of the repeated versioned_hashes keys (anvil) is asked for the whole block', async () => {
+    const l1 = new FakeL1()
+    l1.blobs.set(blobA.hash, blobA.blob)
+    l1.blobs.set(blobB.hash, blobB.blob)
+    l1.oneFilterKey = true
+    const block = { number: 5, hash: w(55), timestamp: GENESIS_TIME + 60 }
+    expect(await source(l1, { beaconBlockId: 'number' }).fetchBlobs(block, [blobA.hash, blobB.hash])).toEqual({ [blobA.hash]: blobA.blob, [blobB.hash]: blobB.blob })
+    expect(l1.requests.map((r) => r.url)).toEqual([`${BEACON}/eth/v1/beacon/blobs/5?versioned_hashes=${blobA.hash}&versioned_hashes=${blobB.hash}`, `${BEACON}/eth/v1/beacon/blobs/5`])
   })
 
   it('behavior: head, blockRef, chainId and genesisHash', async () => {
