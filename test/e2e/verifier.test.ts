@@ -4,7 +4,8 @@
  * byte, in the L2 block whose L1 origin is the deposit's block, once the sequencing window has passed (no batcher).
  */
 import { afterAll, describe, expect, it } from 'vitest'
-import { toHex, type Hex } from '../../shared/bytes.ts'
+import { fromHex, toHex, type Hex } from '../../shared/bytes.ts'
+import { outputRootV0 } from '../../shared/protocol/output-root.ts'
 import { depositFromLog } from '../../shared/protocol/deposit-log.ts'
 import { encodeDepositTx } from '../../shared/protocol/deposit-tx.ts'
 import { encodeRpcTransaction } from '../../shared/protocol/rpc-block-lists.ts'
@@ -49,6 +50,18 @@ describe('verifier end to end (anvil + development engine + wrangler dev)', () =
       }
       expect(found, 'an L2 block carrying the deposit').toBeDefined()
       expect(toHex(found![1])).toBe(toHex(encodeDepositTx(expected)))
+
+      // op-node's JSON shapes: optimism_syncStatus fields and optimism_outputAtBlock with a recomputable output root.
+      expect(Object.keys(status).sort()).toEqual(['cross_unsafe_l2', 'current_l1', 'current_l1_finalized', 'finalized_l1', 'finalized_l2', 'head_l1', 'local_safe_l2', 'pending_safe_l2', 'safe_l1', 'safe_l2', 'unsafe_l2'])
+      const n = status.safe_l2.number
+      const out = await stack!.rollupRpc('optimism_outputAtBlock', [`0x${n.toString(16)}`])
+      expect(Object.keys(out)).toEqual(['version', 'outputRoot', 'blockRef', 'withdrawalStorageRoot', 'stateRoot', 'syncStatus'])
+      const header = (await engine.blockJson(n))!
+      expect(out.blockRef).toMatchObject({ number: n, hash: header.hash, l1origin: { number: expect.any(Number) }, sequenceNumber: expect.any(Number) })
+      expect(out.stateRoot).toBe(header.stateRoot)
+      // Isthmus is active on the devnet: the message-passer storage root is the header's withdrawalsRoot.
+      expect(out.withdrawalStorageRoot).toBe(header.withdrawalsRoot)
+      expect(out.outputRoot).toBe(toHex(outputRootV0({ stateRoot: fromHex(out.stateRoot), withdrawalStorageRoot: fromHex(out.withdrawalStorageRoot), blockHash: fromHex(header.hash as Hex) })))
     } finally {
       clearInterval(tick)
     }
