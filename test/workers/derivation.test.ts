@@ -41,10 +41,10 @@ function fakeEngine(plan: PlannedBlock[]) {
   return { engine, calls, built }
 }
 
-function world() {
-  const plan = planL2(config, 24, (n) => [signedTx(config.l2ChainId, n)])
-  const channel = channelFor(config, plan.slice(1), 'span')
-  const inputs = l1Inputs(config, 110, new Map([[106, [dataUnit(framesOf(channel, new Uint8Array(16).fill(1), 100_000))]]]))
+function world(cfg = config) {
+  const plan = planL2(cfg, 24, (n) => [signedTx(cfg.l2ChainId, n)])
+  const channel = channelFor(cfg, plan.slice(1), 'span')
+  const inputs = l1Inputs(cfg, 110, new Map([[106, [dataUnit(framesOf(channel, new Uint8Array(16).fill(1), 100_000))]]]))
   const l1 = {
     async fetchRange(from: number, to: number) {
       return inputs.filter((i) => i.header.number >= from && i.header.number <= to)
@@ -58,7 +58,7 @@ function world() {
   return { plan, l1, canonical }
 }
 
-function nodeOver(state: NodeState, engine: EngineApi, canonical: (n: number) => string | undefined = () => undefined): DeriveNode {
+function nodeOver(state: NodeState, engine: EngineApi, canonical: (n: number) => string | undefined = () => undefined, cfg = config): DeriveNode {
   let sent: ForkchoiceState | null = null
   return {
     commitForkchoice: async () => {
@@ -68,7 +68,7 @@ function nodeOver(state: NodeState, engine: EngineApi, canonical: (n: number) =>
     },
     finalizeUpTo: (f) => finalize(state, engine, f, async (n) => canonical(n), Date.now()),
     deriveCursor: async () => deriveCursor(state),
-    applyDerived: (v, step, cp, next) => applyDerived(config, state, engine, v, step, cp, next, Date.now()),
+    applyDerived: (v, step, cp, next) => applyDerived(cfg, state, engine, v, step, cp, next, Date.now()),
     saveCursor: async (v, cp, next) => saveCursor(state, v, cp, next, Date.now()),
     resetDerivation: async () => {},
     reportCritical: async (r) => {
@@ -187,4 +187,44 @@ describe('derivation in the RollupNode (workerd)', () => {
       expect(calls.filter((x) => x === 'newPayload')).toHaveLength(25)
     })
   })
+
+  for (const [name, cfg] of [
+    ['Holocene', config],
+    ['pre-Holocene (Granite)', makeConfig({ regolith: 0, canyon: 0, delta: 0, ecotone: 0, fjord: 0, granite: 0 })],
+  ] as const) {
+    it(`rule: INVALID attributes (${name})`, async () => {
+      const stub = env.ROLLUP_NODE.get(env.ROLLUP_NODE.idFromName(`derive-invalid-${name}`))
+      await runInDurableObject(stub, async (_i: RollupNode, ds) => {
+        const state = new NodeState(ds.storage.sql)
+        const { plan, l1 } = world(cfg)
+        const g = genesisRef()
+        anchor(state, { unsafe: g, safe: g, finalized: g }, 100, { systemConfig: cfg.genesis.systemConfig, traversalSystemConfig: cfg.genesis.systemConfig }, 1)
+        const { engine, built } = fakeEngine(plan)
+        // The engine refuses block 3 as the batch has it (with a user transaction): invalid payload attributes.
+        const refusing: EngineApi = {
+          ...engine,
+          async forkchoiceUpdated(st, a) {
+            if (a && a.timestamp === plan[3].ref.timestamp && a.transactions.some((t) => !t.startsWith('0x7e'))) return { status: 'INVALID', validationError: 'invalid block 3' }
+            return engine.forkchoiceUpdated(st, a)
+          },
+        }
+        const report = await deriveTick({ config: cfg, node: nodeOver(state, refusing, () => undefined, cfg), l1, budget: { maxL1Blocks: 50, maxBlocks: 1000, deadline: Number.MAX_SAFE_INTEGER }, confirmations: 0, now: () => 0 })
+        const invalid = state.events(100).filter((e) => e.kind === 'attributes-invalid')
+        expect(invalid.map((e) => e.detail)).toEqual([{ number: 3, reason: 'invalid block 3', depositOnly: false }])
+        const builtEvents = state.events(100).filter((e) => e.kind === 'attributes-built').map((e) => e.detail.number)
+        if (name === 'Holocene') {
+          // Holocene (specs holocene/derivation.md "Engine Queue"): the block is replaced by a deposit-only block and
+          // the rest of the span batch is dropped.
+          expect(builtEvents.sort()).toEqual([1, 2, 3])
+          expect(report.derived).toBe(3)
+          expect(state.head('safe')?.number).toBe(3)
+        } else {
+          // Before Holocene the invalid batch is dropped: nothing replaces block 3 until the sequencing window ends.
+          expect(builtEvents.sort()).toEqual([1, 2])
+          expect(built.has(3)).toBe(false)
+          expect(state.head('pending_safe')?.number).toBe(2)
+        }
+      })
+    })
+  }
 })
