@@ -2,7 +2,9 @@
  * Gossipsub configured as op-node configures go-libp2p-pubsub (PROTOCOL.md §5 "GossipSub"):
  * ethereum-optimism/optimism@14b478d00839441b8b0494d24d89c95fae8dba8d:op-node/p2p/gossip.go `NewGossipSub`,
  * `BuildGlobalGossipParams`, `BuildSubscriptionFilter` (same values at d317e96c2add4a4e7fae72d6637ad241457f16c7), and
- * `op-node/p2p/peer_params.go` `LightPeerScoreParams` / `NewPeerScoreThresholds` (op-node's default `p2p.scoring=light`).
+ * `op-node/p2p/peer_params.go` `LightPeerScoreParams(blockTopics, blockTime)` / `NewPeerScoreThresholds` (op-node's
+ * default `p2p.scoring=light`) in its current per-block-topic form; older op-node (e.g. optimism@48c949f2) scored
+ * only the v1 topic, with mesh-delivery penalties that the newer form dropped.
  *
  * | op-node (go-libp2p-pubsub)                  | here (@libp2p/gossipsub 17)                                  |
  * |---------------------------------------------|--------------------------------------------------------------|
