@@ -20,6 +20,12 @@ export type NodeEventKind =
   | 'el-sync-started'
   | 'el-sync-finished'
   | 'signer-updated'
+  | 'sequencer-started'
+  | 'sequencer-stopped'
+  | 'sequencer-waiting'
+  | 'sequencer-discarded'
+  | 'sequencer-error'
+  | 'publish-failed'
 
 export type NodeEvent = { id: number; at: number; kind: NodeEventKind; detail: Record<string, unknown> }
 

@@ -175,6 +175,14 @@ export class NodeState {
     return row ? unsafeOf(row) : null
   }
 
+  incrementCounter(name: string, by = 1): void {
+    this.#sql.exec(`INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value`, name, by)
+  }
+
+  counters(): Record<string, number> {
+    return Object.fromEntries(this.#sql.exec<{ name: string; value: number }>(`SELECT name, value FROM counters ORDER BY name`).toArray().map((r) => [r.name, r.value]))
+  }
+
   meta(key: string): string | null {
     return this.#sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = ?`, key).toArray()[0]?.value ?? null
   }

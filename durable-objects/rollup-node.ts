@@ -24,10 +24,12 @@ import { migrate } from './schema.ts'
 import { syncStatusJson } from './sync-status.ts'
 import { TaskQueue } from './task-queue.ts'
 import { enqueueUnsafe, processUnsafeQueue, type ProcessReport } from './unsafe-queue.ts'
+import { sequencerStep, type SequencedBlock } from './sequencer.ts'
+import { signIngress } from '../shared/p2p/ingress-auth.ts'
 import { SeenBlocks } from '../shared/p2p/seen-blocks.ts'
 import { versionOfTopic } from '../shared/p2p/topics.ts'
 import { validateGossipBlock, type GossipDropReason } from '../shared/p2p/validate-block.ts'
-import { toHex } from '../shared/bytes.ts'
+import { fromHex, toHex } from '../shared/bytes.ts'
 
 export type IngestUnsafeResult =
   | { result: 'accept'; number: number; hash: string; queued: boolean; note?: string; unsafe: number | null; report: ProcessReport }
@@ -103,6 +105,16 @@ export class RollupNode extends DurableObject<Env> {
     }
   }
 
+  #l1Source(c: NodeConfig) {
+    return createL1Source({ rpcUrls: c.l1.rpcUrls, beaconUrls: c.l1.beaconUrls, fetch: (input, init) => fetch(input, init), config: c.chain, secondsPerSlot: c.l1.secondsPerSlot, beaconBlockId: c.l1.beaconBlockId, trustBlobs: c.l1.trustBlobs, ...(c.l1.beaconGenesisTime !== undefined ? { beaconGenesisTime: c.l1.beaconGenesisTime } : {}) })
+  }
+
+  /** Arm the object's one alarm for `at` unless it is already due sooner (the alarm multiplexes every job). */
+  async #armAlarm(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm()
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at)
+  }
+
   #forkchoiceSent(): ForkchoiceState | null {
     const s = this.#state.meta('engine_forkchoice')
     return s ? (JSON.parse(s) as ForkchoiceState) : null
@@ -115,7 +127,7 @@ export class RollupNode extends DurableObject<Env> {
   async initialize(): Promise<{ ok: true; safe: number; unsafe: number; nextL1: number } | { ok: false; reason: string }> {
     const c = this.#config()
     const client = this.#engineClient(c)
-    const l1 = createL1Source({ rpcUrls: c.l1.rpcUrls, beaconUrls: c.l1.beaconUrls, fetch: (input, init) => fetch(input, init), config: c.chain, secondsPerSlot: c.l1.secondsPerSlot, beaconBlockId: c.l1.beaconBlockId, trustBlobs: c.l1.trustBlobs })
+    const l1 = this.#l1Source(c)
     const byHash = async (hash: `0x${string}`) => requireEngineBlockInfo(c.chain, await client.ethGetBlockByHash(hash), hash)
     const problems = startupProblems(c.chain, {
       l1ChainId: await l1.chainId(),
@@ -197,7 +209,129 @@ export class RollupNode extends DurableObject<Env> {
       this.#state.event('engine-error', { alarm: e instanceof Error ? e.message.split('\n')[0] : String(e) }, Date.now())
     }
     // Payloads still waiting (engine syncing or down, a gap being filled): look again shortly.
-    if (this.#state.unsafeQueueDepth() > 0 && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + FORKCHOICE_COMMIT_DELAY_MS)
+    if (this.#state.unsafeQueueDepth() > 0) await this.#armAlarm(Date.now() + FORKCHOICE_COMMIT_DELAY_MS)
+    await this.#sequence()
+  }
+
+  /** One sequencer step (when active), then the alarm for the next one. Never throws: failures retry in a second. */
+  async #sequence(): Promise<void> {
+    if (this.#state.meta('sequencer_active') !== '1') return
+    let at = Date.now() + 1000
+    try {
+      const c = this.#config()
+      if (!c.sequencer) throw new Error('SEQUENCER_KEY is not set')
+      const seq = c.sequencer
+      const engine = this.#engineApi()
+      const client = this.#engineClient(c)
+      const l1 = this.#l1Source(c)
+      const step = await this.#engine.run(() =>
+        sequencerStep({
+          config: c.chain,
+          state: this.#state,
+          engine,
+          l1: {
+            head: () => l1.head('latest'),
+            blockRef: (n) => l1.blockRef(n),
+            epoch: async (n) => {
+              const [input] = await l1.fetchRange(n, n, { blobs: false })
+              return { header: input.header, logs: input.logs }
+            },
+          },
+          l1Confs: seq.l1Confs,
+          now: Date.now(),
+          key: fromHex(seq.key),
+          headSystemConfig: async (head) => requireEngineBlockInfo(c.chain, await client.ethGetBlockByHash(head.hash), 'unsafe head').systemConfig,
+        }),
+      )
+      switch (step.kind) {
+        case 'inactive':
+          return
+        case 'started':
+          at = step.sealAt
+          break
+        case 'sealed':
+          at = Math.max(Date.now(), step.next)
+          this.#state.incrementCounter('sequencer_blocks')
+          await this.#publish(c, step.block)
+          break
+        case 'wait':
+          at = step.until
+          if (this.#state.meta('sequencer_wait') !== step.reason) {
+            this.#state.setMeta('sequencer_wait', step.reason)
+            this.#state.event('sequencer-waiting', { reason: step.reason }, Date.now())
+          }
+          break
+        case 'discarded':
+          at = Date.now() + 100
+          this.#state.event('sequencer-discarded', { reason: step.reason }, Date.now())
+          break
+        default: {
+          const never: never = step
+          return never
+        }
+      }
+    } catch (e) {
+      this.#state.event('sequencer-error', { reason: e instanceof Error ? e.message.split('\n')[0] : String(e) }, Date.now())
+    }
+    await this.#armAlarm(at)
+  }
+
+  /** Gossip a sealed block through the relay (`POST /publish`, HMAC); a relay that is down is recorded, not fatal. */
+  async #publish(c: NodeConfig, block: SequencedBlock): Promise<void> {
+    if (!c.relayUrl || !c.relaySecret) return
+    try {
+      const res = await fetch(`${c.relayUrl.replace(/\/$/, '')}/publish`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream', 'x-op-edge-topic': block.topic, ...signIngress(c.relaySecret, block.message, Date.now() / 1000) },
+        body: block.message,
+        signal: AbortSignal.timeout(5_000),
+      })
+      await res.arrayBuffer()
+      if (!res.ok) this.#state.event('publish-failed', { number: block.ref.number, status: res.status }, Date.now())
+    } catch (e) {
+      this.#state.event('publish-failed', { number: block.ref.number, reason: e instanceof Error ? e.name : String(e) }, Date.now())
+    }
+  }
+
+  /** `admin_startSequencer(hash)`: `hash` must be the unsafe head (op-node). */
+  async startSequencer(hash?: string): Promise<{ ok: true } | { ok: false; reason: string }> {
+    const c = this.#config()
+    if (!c.sequencer) return { ok: false, reason: 'this node has no SEQUENCER_KEY' }
+    if (this.#state.meta('sequencer_active') === '1') return { ok: false, reason: 'sequencer already running' }
+    const unsafe = this.#state.head('unsafe')
+    if (!unsafe) return { ok: false, reason: 'the node has no unsafe head yet' }
+    if (hash !== undefined && hash.toLowerCase() !== unsafe.hash.toLowerCase()) return { ok: false, reason: `block hash does not match: head ${unsafe.hash}, starting at ${hash}` }
+    this.#state.setMeta('sequencer_active', '1')
+    this.#state.event('sequencer-started', { head: unsafe.number }, Date.now())
+    await this.#armAlarm(Date.now())
+    return { ok: true }
+  }
+
+  /** `admin_stopSequencer`: returns the unsafe head hash to resume from. */
+  async stopSequencer(): Promise<{ ok: true; hash: string } | { ok: false; reason: string }> {
+    if (this.#state.meta('sequencer_active') !== '1') return { ok: false, reason: 'sequencer not running' }
+    this.#state.setMeta('sequencer_active', '')
+    this.#state.setMeta('sequencer_job', '')
+    const hash = this.#state.head('unsafe')?.hash ?? ''
+    this.#state.event('sequencer-stopped', { hash }, Date.now())
+    return { ok: true, hash }
+  }
+
+  /**
+   * Cron watchdog (alarms are the clock; cron only re-arms them): start the sequencer once when the config enables it
+   * and nobody stopped it, and make sure an active sequencer has its alarm.
+   */
+  async sequencerWatchdog(): Promise<void> {
+    const c = this.#config()
+    if (c.sequencer?.enabled && this.#state.meta('sequencer_active') === null && this.#state.head('unsafe')) {
+      this.#state.setMeta('sequencer_active', '1')
+      this.#state.event('sequencer-started', { head: this.#state.head('unsafe')!.number, by: 'SEQUENCER_ENABLED' }, Date.now())
+    }
+    if (this.#state.meta('sequencer_active') === '1') await this.#armAlarm(Date.now() + 2_000)
+  }
+
+  async sequencerActive(): Promise<boolean> {
+    return this.#state.meta('sequencer_active') === '1'
   }
 
   async saveCursor(version: number, checkpoint: string, nextL1: number) {
@@ -217,7 +351,7 @@ export class RollupNode extends DurableObject<Env> {
   /** The L1 finalized block moved: finalize what was derived from it (hash checked against canonical L1). */
   async finalizeUpTo(l1Finalized: L1BlockRef): Promise<{ finalized: number } | { unchanged: true; reason: string }> {
     const c = this.#config()
-    const l1 = createL1Source({ rpcUrls: c.l1.rpcUrls, beaconUrls: c.l1.beaconUrls, fetch: (input, init) => fetch(input, init), config: c.chain, secondsPerSlot: c.l1.secondsPerSlot, beaconBlockId: c.l1.beaconBlockId, trustBlobs: c.l1.trustBlobs })
+    const l1 = this.#l1Source(c)
     this.#state.setL1Head('l1_finalized', l1Finalized)
     const engine = this.#engineApi()
     return this.#engine.run(() => finalize(this.#state, engine, l1Finalized, async (n) => (await l1.blockRef(n)).hash, Date.now()))

@@ -14,6 +14,8 @@ export const MIGRATIONS: readonly string[] = [
   // 3: unsafe payloads from gossip, waiting to be inserted in order (the raw gossip message, re-decoded on insert)
   `CREATE TABLE IF NOT EXISTS unsafe_payloads (hash TEXT PRIMARY KEY, number INTEGER NOT NULL, parent_hash TEXT NOT NULL, timestamp INTEGER NOT NULL, version INTEGER NOT NULL, message BLOB NOT NULL);
    CREATE INDEX IF NOT EXISTS unsafe_payloads_number ON unsafe_payloads (number);`,
+  // 4: monotonic counters for metrics (blocks sequenced, gossip accepted, …)
+  `CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);`,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

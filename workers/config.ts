@@ -4,6 +4,7 @@
  */
 import { chainByName, CHAIN_NAMES } from '../shared/config/chains.ts'
 import { parseRollupJson, RollupConfigError } from '../shared/config/parse-rollup-json.ts'
+import type { Hex } from '../shared/bytes.ts'
 import type { RollupConfig } from '../shared/config/rollup-config.ts'
 
 export type NodeConfig = {
@@ -16,6 +17,10 @@ export type NodeConfig = {
   relaySecret: string | undefined
   /** The gossip relay's HTTP address (`/signer`, `/publish`); optional for a verifier. */
   relayUrl: string | undefined
+  /** `verifier` (default) or `sequencer`: which RollupNode this deployment drives. */
+  role: 'verifier' | 'sequencer'
+  sequencer?: { key: Hex; enabled: boolean; l1Confs: number }
+  batcher?: { key: Hex; da: 'calldata' | 'blobs' | 'auto'; batchType: 'span' | 'singular'; compression: 'zlib' | 'brotli'; maxChannelDuration: number; confirmations: number; maxPendingTxs: number }
 }
 
 export type ConfigProblem = { setting: string; problem: string }
@@ -102,8 +107,44 @@ export function parseNodeConfig(env: RawEnv): ConfigResult {
   }
   const [relayUrl] = urls('RELAY_URL', false)
   if (relayUrl && !relaySecret) problems.push({ setting: 'RELAY_SECRET', problem: 'is needed when RELAY_URL is set (the relay authenticates the node with it)' })
+  const oneOf = <T extends string>(name: string, values: readonly T[], dflt: T): T => {
+    const v = env[name]
+    if (v === undefined || v === '') return dflt
+    if (typeof v === 'string' && (values as readonly string[]).includes(v)) return v as T
+    problems.push({ setting: name, problem: `must be one of ${values.join(', ')}` })
+    return dflt
+  }
+  const key = (name: string): Hex | undefined => {
+    const v = env[name]
+    if (v === undefined || v === '') return undefined
+    const k = typeof v === 'string' ? v.trim() : ''
+    if (!/^(0x)?[0-9a-fA-F]{64}$/.test(k)) {
+      problems.push({ setting: name, problem: `must be a 32-byte hex private key (wrangler secret put ${name})` })
+      return undefined
+    }
+    return (k.startsWith('0x') ? k.toLowerCase() : `0x${k.toLowerCase()}`) as Hex
+  }
+  const role = oneOf('ROLE', ['verifier', 'sequencer'] as const, 'verifier')
+  const sequencerKey = key('SEQUENCER_KEY')
+  const batcherKey = key('BATCHER_KEY')
+  if (role === 'sequencer' && !sequencerKey) problems.push({ setting: 'SEQUENCER_KEY', problem: 'is needed when ROLE is sequencer (the unsafe-block signer key)' })
+  const sequencer = sequencerKey ? { key: sequencerKey, enabled: env.SEQUENCER_ENABLED === 'true', l1Confs: int('SEQUENCER_L1_CONFS', 4) } : undefined
+  const batcher = batcherKey
+    ? {
+        key: batcherKey,
+        da: oneOf('BATCHER_DA', ['calldata', 'blobs', 'auto'] as const, 'blobs'),
+        batchType: oneOf('BATCHER_BATCH_TYPE', ['span', 'singular'] as const, 'span'),
+        compression: oneOf('BATCHER_COMPRESSION', ['zlib', 'brotli'] as const, 'zlib'),
+        maxChannelDuration: int('BATCHER_MAX_CHANNEL_DURATION', 0),
+        confirmations: int('BATCHER_CONFIRMATIONS', 1),
+        maxPendingTxs: int('BATCHER_MAX_PENDING_TXS', 1) || 1,
+      }
+    : undefined
   if (problems.length > 0 || !chain) return { ok: false, problems }
-  return { ok: true, config: { chain, adminToken, l1, engine: { url: engineUrl, jwtSecret: jwt, accessHeaders }, relaySecret, relayUrl } }
+  return {
+    ok: true,
+    config: { chain, adminToken, l1, engine: { url: engineUrl, jwtSecret: jwt, accessHeaders }, relaySecret, relayUrl, role, ...(sequencer ? { sequencer } : {}), ...(batcher ? { batcher } : {}) },
+  }
 }
 
 export function describeProblems(problems: ConfigProblem[]): string {

@@ -3,7 +3,7 @@
  */
 import { Hono } from 'hono'
 import { hasBearer } from './auth.ts'
-import { describeProblems, parseNodeConfig, type ConfigResult } from './config.ts'
+import { describeProblems, parseNodeConfig, type ConfigResult, type NodeConfig } from './config.ts'
 import { handleRpcBody, MAX_RPC_BODY, RPC_ERRORS } from './json-rpc.ts'
 import { deriveTick, type DeriveNode } from './derive-tick.ts'
 import { createL1Source } from './l1-source.ts'
@@ -29,14 +29,15 @@ app.use(async function config(c, next) {
   await next()
 })
 
-function node(env: Env, chain: string) {
-  return env.ROLLUP_NODE.get(env.ROLLUP_NODE.idFromName(`${chain}:verifier`))
+/** The deployment's RollupNode: one object per chain and role (DESIGN.md). */
+function node(env: Env, config: NodeConfig) {
+  return env.ROLLUP_NODE.get(env.ROLLUP_NODE.idFromName(`${config.chain.name}:${config.role}`))
 }
 
 app.get('/healthz', async (c) => {
   const cfg = c.get('config')
   if (!cfg.ok) return c.json({ ok: false, reason: describeProblems(cfg.problems) }, 503)
-  const info = await node(c.env, cfg.config.chain.name).info()
+  const info = await node(c.env, cfg.config).info()
   return c.json({ ok: true, chain: cfg.config.chain.name, l2ChainId: cfg.config.chain.l2ChainId, node: info })
 })
 
@@ -47,12 +48,12 @@ app.post('/', async (c) => {
   if (length > MAX_RPC_BODY) return c.json({ jsonrpc: '2.0', id: null, error: { ...RPC_ERRORS.invalidRequest, message: 'invalid request: body too large' } }, 413)
   const body = await c.req.text()
   if (body.length > MAX_RPC_BODY) return c.json({ jsonrpc: '2.0', id: null, error: { ...RPC_ERRORS.invalidRequest, message: 'invalid request: body too large' } }, 413)
-  const stub = node(c.env, cfg.config.chain.name)
+  const stub = node(c.env, cfg.config)
   const admin = hasBearer(c.req.header('authorization'), cfg.config.adminToken)
   const out = await handleRpcBody(body, {
     config: cfg.config,
     admin,
-    backend: { syncStatus: () => stub.syncStatus(), safeHeadAtL1Block: (n) => stub.safeHeadAtL1Block(n), outputAtBlock: (n) => stub.outputAtBlock(n), adminReset: () => stub.adminReset() },
+    backend: { startSequencer: (h) => stub.startSequencer(h), stopSequencer: () => stub.stopSequencer(), sequencerActive: () => stub.sequencerActive(), syncStatus: () => stub.syncStatus(), safeHeadAtL1Block: (n) => stub.safeHeadAtL1Block(n), outputAtBlock: (n) => stub.outputAtBlock(n), adminReset: () => stub.adminReset() },
   })
   return out === undefined ? c.body(null, 204) : c.json(out)
 })
@@ -75,7 +76,7 @@ app.post('/p2p/blocks', async (c) => {
   const topic = c.req.header('x-op-edge-topic')
   if (!topic) return c.json({ error: 'missing x-op-edge-topic header' }, 400)
   if (body.length === 0) return c.json({ error: 'empty body' }, 400)
-  const r = await node(c.env, cfg.config.chain.name).ingestUnsafe(topic, body)
+  const r = await node(c.env, cfg.config).ingestUnsafe(topic, body)
   // A block the node refuses is not worth a retry (4xx); an ignored one (duplicate, no signer) is fine (200).
   return c.json(r, r.result === 'reject' ? 422 : 200)
 })
@@ -97,7 +98,7 @@ async function scheduled(_controller: ScheduledController, env: Env, ctx: Execut
     return
   }
   const c = cfg.config
-  const stub = node(env, c.chain.name)
+  const stub = node(env, c)
   let cursor = await stub.deriveCursor()
   if (cursor.kind === 'not-initialized') {
     const init = await stub.initialize()
@@ -106,6 +107,7 @@ async function scheduled(_controller: ScheduledController, env: Env, ctx: Execut
     cursor = await stub.deriveCursor()
   }
   const l1 = createL1Source({ rpcUrls: c.l1.rpcUrls, beaconUrls: c.l1.beaconUrls, fetch: (input, init) => fetch(input, init), config: c.chain, secondsPerSlot: c.l1.secondsPerSlot, beaconBlockId: c.l1.beaconBlockId, trustBlobs: c.l1.trustBlobs, ...(c.l1.beaconGenesisTime !== undefined ? { beaconGenesisTime: c.l1.beaconGenesisTime } : {}) })
+  if (c.sequencer) await stub.sequencerWatchdog()
   if (await stub.runtimeConfigDue(RUNTIME_CONFIG_RELOAD_MS)) {
     try {
       const r = await reloadRuntimeConfig({

@@ -29,6 +29,9 @@ export type RpcBackend = {
   /** `ok: false` carries op-node's error text (an unknown block, a bad proof, an engine failure). */
   outputAtBlock(number: number): Promise<{ ok: true; output: unknown } | { ok: false; message: string }>
   adminReset(): Promise<void>
+  startSequencer(hash: string): Promise<{ ok: true } | { ok: false; reason: string }>
+  stopSequencer(): Promise<{ ok: true; hash: string } | { ok: false; reason: string }>
+  sequencerActive(): Promise<boolean>
 }
 
 export class RpcError extends Error {
@@ -97,6 +100,20 @@ const HANDLERS: Record<string, Handler> = {
     await backend.adminReset()
     return null
   },
+  // op-node `admin_startSequencer(blockHash)`: the hash must be the current unsafe head.
+  admin_startSequencer: async (params, { backend }) => {
+    const hash = params[0]
+    if (typeof hash !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(hash)) throw new RpcError(RPC_ERRORS.invalidParams, 'expected the unsafe head block hash (32 bytes of 0x hex)')
+    const r = await backend.startSequencer(hash)
+    if (!r.ok) throw new RpcError({ code: SERVER_ERROR, message: r.reason })
+    return null
+  },
+  admin_stopSequencer: async (_p, { backend }) => {
+    const r = await backend.stopSequencer()
+    if (!r.ok) throw new RpcError({ code: SERVER_ERROR, message: r.reason })
+    return r.hash
+  },
+  admin_sequencerActive: async (_p, { backend }) => backend.sequencerActive(),
 }
 
 async function handleOne(req: unknown, ctx: { config: NodeConfig; backend: RpcBackend; admin: boolean }): Promise<RpcResponse | null> {

@@ -64,7 +64,7 @@ export type L1HeadTag = 'latest' | 'safe' | 'finalized'
 
 export type L1Source = {
   /** Blocks `from..to` (inclusive) ready for `deriver.addL1Input`, all checked, or an error: never a part. */
-  fetchRange(from: number, to: number): Promise<L1Input[]>
+  fetchRange(from: number, to: number, options?: { blobs?: boolean }): Promise<L1Input[]>
   head(tag: L1HeadTag): Promise<L1BlockRef>
   /** The block at `n` on the endpoint's canonical chain (reorg checks). */
   blockRef(n: number): Promise<L1BlockRef>
@@ -204,7 +204,7 @@ export function createL1Source(p: L1SourceParameters): L1Source {
   }
 
   return {
-    async fetchRange(from, to) {
+    async fetchRange(from, to, options = {}) {
       if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || to < from) {
         throw new RangeError(`invalid L1 range ${from}..${to}`)
       }
@@ -212,7 +212,8 @@ export function createL1Source(p: L1SourceParameters): L1Source {
       return Promise.all(
         blocks.map(async (b, i): Promise<L1Input> => {
           const input: L1Input = { header: b.info, transactions: b.transactions, logs: logs[i] }
-          const hashes = inboxBlobHashes(b)
+          // The sequencer reads its epoch's header and logs only; derivation needs the batcher's blobs too.
+          const hashes = options.blobs === false ? [] : inboxBlobHashes(b)
           if (hashes.length > 0) input.blobs = await beacon.fetchBlobs(b.info, hashes)
           return input
         }),
