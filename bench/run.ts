@@ -1,4 +1,7 @@
-/** `npm run bench`: the project's benchmarks (not run in CI). `npm run bench -- --workerd` also runs them in workerd. */
+/**
+ * `npm run bench`: the project's benchmarks (not run in CI). `npm run bench -- --workerd` also runs them in workerd;
+ * `--no-l1` skips the L1-cost benchmark (anvil + wrangler dev, ~40 s), which `npm run bench:l1` runs alone.
+ */
 import { benchChannelDecode } from './channel-decode.ts'
 import { benchDerive, formatDerive } from './derive.ts'
 
@@ -11,4 +14,8 @@ if (process.argv.includes('--workerd')) {
   const { benchInWorkerd } = await import('./workerd.ts')
   console.log('derivation inside workerd (wrangler dev --local):')
   for (const line of await benchInWorkerd()) console.log(`  ${line}`)
+}
+if (!process.argv.includes('--no-l1')) {
+  const { benchL1Cost } = await import('./l1-cost.ts')
+  for (const line of await benchL1Cost()) console.log(line)
 }
