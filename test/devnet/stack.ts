@@ -150,3 +150,103 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     throw e
   }
 }
+
+export type DevnetNode = { worker: string; engine: DevEngine; adminToken: string; tick(): Promise<void>; rollupRpc: Stack['rollupRpc']; stop(): Promise<void> }
+
+/**
+ * Another node on the same L1 and chain (its own development engine from the same genesis, its own wrangler dev):
+ * a sequencer next to a verifier, for the full loop. `env` adds worker settings (ROLE, keys, RELAY_URL…).
+ */
+export async function startNode(stack: Pick<Stack, 'l1Url' | 'config'>, options: { env?: Record<string, string>; verbose?: boolean } = {}): Promise<DevnetNode> {
+  const children: ChildProcess[] = []
+  let engine: DevEngine | undefined
+  const dir = mkdtempSync(join(tmpdir(), 'op-edge-node-'))
+  const stop = async () => {
+    for (const c of children) c.kill('SIGTERM')
+    await Promise.all(children.map((c) => (c.exitCode !== null || c.signalCode !== null ? undefined : new Promise((r) => c.once('exit', r)))))
+    await engine?.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+  try {
+    const jwtSecret = randomBytes(32).toString('hex')
+    engine = await startDevEngine({ config: stack.config, jwtSecret, host: '127.0.0.1', port: 0 })
+    if (engine.genesis.hash !== stack.config.genesis.l2.hash) throw new Error('the second engine has another genesis')
+    const port = await freePort()
+    const adminToken = `node-admin-${randomBytes(8).toString('hex')}`
+    const settings: Record<string, string> = {
+      CHAIN: 'devnet',
+      ROLLUP_CONFIG: JSON.stringify(toRollupJson(stack.config)),
+      L1_RPC_URLS: stack.l1Url,
+      BEACON_URLS: stack.l1Url,
+      BEACON_BLOCK_ID: 'number',
+      SECONDS_PER_SLOT: '1',
+      ENGINE_URL: engine.url,
+      ENGINE_JWT_SECRET: jwtSecret,
+      ADMIN_TOKEN: adminToken,
+      ...options.env,
+    }
+    writeFileSync(join(dir, '.env'), Object.entries(settings).map(([k, v]) => `${k}=${v}`).join('\n') + '\n')
+    children.push(
+      spawn(join(root, 'node_modules/.bin/wrangler'), ['dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--env-file', join(dir, '.env'), '--persist-to', join(dir, 'state')], {
+        cwd: root,
+        stdio: options.verbose ? 'inherit' : 'ignore',
+        env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+      }),
+    )
+    const worker = `http://127.0.0.1:${port}`
+    await until('the worker', 90_000, async () => ((await fetch(`${worker}/healthz`)).ok ? true : undefined))
+    return {
+      worker,
+      engine,
+      adminToken,
+      async tick() {
+        await (await fetch(`${worker}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*`)).arrayBuffer()
+      },
+      rollupRpc: (method, params = [], headers = {}) => rpc(worker, method, params, headers),
+      stop,
+    }
+  } catch (e) {
+    await stop()
+    throw e
+  }
+}
+
+export type DevnetRelay = { http: string; peerId: string; multiaddrs: string[]; status(): Promise<any>; stop(): Promise<void> }
+
+/** A gossip relay process (`node gossip-relay/main.ts`) on 127.0.0.1 for the devnet chain, discovery off. */
+export async function startRelay(config: RollupConfig, options: { ingress: string; secret: string; peers?: string[]; verbose?: boolean }): Promise<DevnetRelay> {
+  const dir = mkdtempSync(join(tmpdir(), 'op-edge-relay-'))
+  writeFileSync(join(dir, 'rollup.json'), JSON.stringify(toRollupJson(config)))
+  const httpPort = await freePort()
+  const args = [
+    join(root, 'gossip-relay/main.ts'),
+    '--rollup-config', join(dir, 'rollup.json'),
+    '--ingress', options.ingress,
+    '--listen', '/ip4/127.0.0.1/tcp/0',
+    '--http-host', '127.0.0.1',
+    '--http-port', String(httpPort),
+    '--key-file', join(dir, 'p2p.key'),
+    '--no-discovery',
+    ...(config.unsafeBlockSigner ? ['--signer', config.unsafeBlockSigner] : []),
+    ...(options.peers?.length ? ['--peers', options.peers.join(',')] : []),
+  ]
+  const child = spawn(process.execPath, args, { cwd: root, stdio: options.verbose ? 'inherit' : 'ignore', env: { ...process.env, RELAY_SECRET: options.secret } })
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM')
+      await new Promise((r) => child.once('exit', r))
+    }
+    rmSync(dir, { recursive: true, force: true })
+  }
+  try {
+    const http = `http://127.0.0.1:${httpPort}`
+    const st = await until('the relay', 30_000, async () => {
+      const res = await fetch(`${http}/status`)
+      return res.ok ? ((await res.json()) as { peerId: string; multiaddrs: string[] }) : undefined
+    })
+    return { http, peerId: st.peerId, multiaddrs: st.multiaddrs, status: async () => (await fetch(`${http}/status`)).json(), stop }
+  } catch (e) {
+    await stop()
+    throw e
+  }
+}
