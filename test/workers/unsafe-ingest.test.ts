@@ -169,6 +169,25 @@ describe('POST /p2p/blocks (relay ingress)', () => {
     expect(await other.json()).toEqual({ result: 'reject', reason: 'unknown-topic' })
   })
 
+  it('error: forged requests change nothing — a replayed request is absorbed, a forged one never reaches the node', async () => {
+    const stub = env.ROLLUP_NODE.get(env.ROLLUP_NODE.idFromName('devnet:verifier'))
+    const depth = async () => runInDurableObject(stub, async (_i: RollupNode, ds) => new NodeState(ds.storage.sql).unsafeQueueDepth())
+    const eventsOf = async () => runInDurableObject(stub, async (_i: RollupNode, ds) => new NodeState(ds.storage.sql).events(500).length)
+    const b = unsafeChain(config, genesis, 1, { startTime: now() - 2, seed: 9 })[0]
+    const headers = { ...signIngress(RELAY_SECRET, b.data, now()), 'x-op-edge-topic': b.topic }
+    const before = { depth: await depth(), events: await eventsOf() }
+    // Forged: a body the HMAC does not cover, and a wrong secret.
+    const other = unsafeChain(config, genesis, 1, { startTime: now() - 2, seed: 10 })[0]
+    expect((await post(other.data, headers)).status).toBe(401)
+    expect((await post(b.data, { ...signIngress('x'.repeat(40), b.data, now()), 'x-op-edge-topic': b.topic })).status).toBe(401)
+    expect({ depth: await depth(), events: await eventsOf() }).toEqual(before)
+    // The genuine request, then the very same request replayed within the window: the replay changes nothing.
+    expect((await (await post(b.data, headers)).json()) as object).toMatchObject({ result: 'accept', queued: true })
+    const after = await depth()
+    expect(await (await post(b.data, headers)).json()).toEqual({ result: 'ignore', reason: 'duplicate' })
+    expect(await depth()).toBe(after)
+  })
+
   it('default: a valid block is accepted and queued (no engine here: it waits, and a repeat is ignored)', async () => {
     const b = block()
     const headers = () => ({ ...signIngress(RELAY_SECRET, b.data, now()), 'x-op-edge-topic': b.topic })
