@@ -157,6 +157,27 @@ describe('two relays', () => {
     expect(await res.json()).toMatchObject({ peerId: s.peerId, peers: 1, queue: { depth: 0 } })
   })
 
+  it('behavior: §5 stale, wrong-topic-version, oversize and undecodable messages are rejected as op-node does; the invalid-snappy message id uses the raw domain', async () => {
+    const rejected = () => ({ ...b.status().counts.rejected })
+    const forwarded = ingressB.delivered.length
+    // Stale: older than now − 60 s.
+    await a.node.services.pubsub.publish(TOPICS[3], signedBlock({ version: 4, number: 7000, timestamp: nowSeconds() - 61, seed: 70 }).data)
+    await waitFor(() => rejected()['timestamp-too-old'] === 1, 'B to reject the stale block')
+    // A v4 (Isthmus) payload on the v3 topic: decoded with the v3 layout it is not the block that was signed.
+    await a.node.services.pubsub.publish(TOPICS[2], signedBlock({ version: 4, number: 7001, timestamp: nowSeconds(), seed: 71 }).data)
+    await waitFor(() => Object.values(rejected()).reduce((x, y) => x + y, 0) >= 2, 'B to reject the wrong-version block')
+    // Oversize: a valid snappy block whose decoded length is over 10 MiB (compressed it is small enough to send).
+    await a.node.services.pubsub.publish(TOPICS[3], compress(new Uint8Array(10 * (1 << 20) + 1)))
+    await waitFor(() => rejected()['too-large'] === 1, 'B to reject the oversize message')
+    // Not snappy at all: rejected, and its message id is computed over the raw bytes with domain 0x00000000.
+    const garbage = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 1, 2, 3])
+    await a.node.services.pubsub.publish(TOPICS[3], garbage)
+    await waitFor(() => rejected()['snappy-invalid'] === 1, 'B to reject the undecodable message')
+    const seen = (b.node.services.pubsub as unknown as { seenCache: { has(id: string): boolean } }).seenCache
+    expect(seen.has(Buffer.from(gossipMessageId(TOPICS[3], garbage)).toString('hex'))).toBe(true)
+    expect(ingressB.delivered.length).toBe(forwarded)
+  })
+
   // Last: the REJECT graylists A at B (score −100 < −40), so B ignores A from here on.
   it('behavior: §5 a block with a wrong signature is REJECTed, not forwarded, and costs the sender its score', async () => {
     const forwarded = ingressB.delivered.length
