@@ -26,6 +26,9 @@ export type NodeEventKind =
   | 'sequencer-discarded'
   | 'sequencer-error'
   | 'publish-failed'
+  | 'batcher-channel-opened'
+  | 'batcher-channel-confirmed'
+  | 'batcher-channel-abandoned'
 
 export type NodeEvent = { id: number; at: number; kind: NodeEventKind; detail: Record<string, unknown> }
 

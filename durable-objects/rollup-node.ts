@@ -25,6 +25,9 @@ import { syncStatusJson } from './sync-status.ts'
 import { TaskQueue } from './task-queue.ts'
 import { enqueueUnsafe, processUnsafeQueue, type ProcessReport } from './unsafe-queue.ts'
 import { sequencerStep, type SequencedBlock } from './sequencer.ts'
+import { BatcherLedger, type BatcherChannel, type BatcherTx } from './batcher-ledger.ts'
+import type { BatcherState } from '../workers/batcher-tick.ts'
+import type { BatchBlock } from '../workers/batcher-channel.ts'
 import { signIngress } from '../shared/p2p/ingress-auth.ts'
 import { SeenBlocks } from '../shared/p2p/seen-blocks.ts'
 import { versionOfTopic } from '../shared/p2p/topics.ts'
@@ -451,6 +454,49 @@ export class RollupNode extends DurableObject<Env> {
   async runtimeConfigDue(intervalMs: number): Promise<boolean> {
     const at = Number(this.#state.meta('runtime_config_at') ?? 0)
     return Date.now() - at >= intervalMs
+  }
+
+  // --- batch submitter ledger (workers/batcher-tick.ts drives it) ---
+
+  async batcherState(): Promise<BatcherState | null> {
+    const safe = this.#state.head('safe')
+    const unsafe = this.#state.head('unsafe')
+    if (!safe || !unsafe) return null
+    const ledger = new BatcherLedger(this.ctx.storage.sql)
+    return { safe, unsafe, submitted: ledger.submitted(), channel: ledger.channel(), txs: ledger.txs() }
+  }
+
+  /** Canonical unsafe blocks `from..to` from the engine, with their non-deposit transactions, checked to link up. */
+  async batchBlocks(from: number, to: number): Promise<BatchBlock[] | null> {
+    const c = this.#config()
+    const client = this.#engineClient(c)
+    const out: BatchBlock[] = []
+    for (let n = from; n <= to; n++) {
+      const b = await this.#engine.run(() => client.ethGetBlockByNumber(n))
+      if (!b) return null
+      const info = engineBlockInfo(c.chain, b)
+      if (info instanceof DecodeError) return null
+      if (out.length > 0 && info.ref.parentHash !== out.at(-1)!.ref.hash) return null
+      out.push({ ref: info.ref, transactions: b.transactions.filter((t) => t[0] !== 0x7e) })
+    }
+    return out
+  }
+
+  async batcherOpenChannel(channel: BatcherChannel, txs: BatcherTx[]): Promise<void> {
+    new BatcherLedger(this.ctx.storage.sql).openChannel(channel, txs)
+    this.#state.event('batcher-channel-opened', { channel: channel.id, from: channel.firstBlock, to: channel.lastBlock.number, txs: txs.length }, Date.now())
+    this.#state.incrementCounter('batcher_txs_sent', txs.length)
+  }
+
+  async batcherUpdateTx(index: number, tx: BatcherTx): Promise<void> {
+    new BatcherLedger(this.ctx.storage.sql).updateTx(index, tx)
+  }
+
+  async batcherCloseChannel(confirmed: boolean, reason: string): Promise<void> {
+    const ledger = new BatcherLedger(this.ctx.storage.sql)
+    const ch = ledger.channel()
+    ledger.closeChannel(confirmed)
+    this.#state.event(confirmed ? 'batcher-channel-confirmed' : 'batcher-channel-abandoned', { channel: ch?.id ?? null, to: ch?.lastBlock.number ?? null, reason }, Date.now())
   }
 
   /** Recent events, newest first. */

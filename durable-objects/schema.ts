@@ -16,6 +16,8 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX IF NOT EXISTS unsafe_payloads_number ON unsafe_payloads (number);`,
   // 4: monotonic counters for metrics (blocks sequenced, gossip accepted, …)
   `CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);`,
+  // 5: the batch submitter's transactions of the channel in flight (batcher-ledger.ts)
+  `CREATE TABLE IF NOT EXISTS batcher_txs (idx INTEGER PRIMARY KEY, hash TEXT NOT NULL, json TEXT NOT NULL, payload BLOB NOT NULL);`,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

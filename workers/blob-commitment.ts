@@ -46,3 +46,12 @@ export async function blobVersionedHash(blob: Hex): Promise<Hex | undefined> {
   }
   return commitmentToVersionedHash(fromHex(commitment))
 }
+
+/** viem's KZG interface (blob txs of the batcher) over the same isolate-wide setup. */
+export async function viemKzg(): Promise<{ blobToKzgCommitment(blob: Uint8Array): Uint8Array; computeBlobKzgProof(blob: Uint8Array, commitment: Uint8Array): Uint8Array }> {
+  const k = await kzg()
+  return {
+    blobToKzgCommitment: (blob) => fromHex(k.blobToKzgCommitment(toHex(blob))),
+    computeBlobKzgProof: (blob, commitment) => fromHex(k.computeBlobProof(toHex(blob), toHex(commitment))),
+  }
+}

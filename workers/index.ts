@@ -8,6 +8,9 @@ import { handleRpcBody, MAX_RPC_BODY, RPC_ERRORS } from './json-rpc.ts'
 import { deriveTick, type DeriveNode } from './derive-tick.ts'
 import { createL1Source } from './l1-source.ts'
 import { reloadRuntimeConfig, RUNTIME_CONFIG_RELOAD_MS } from './runtime-config.ts'
+import { batcherTick, type BatcherNode } from './batcher-tick.ts'
+import { planChannel } from './batcher-channel.ts'
+import { createBatcherSigner } from './batcher-signer.ts'
 import { verifyIngress } from '../shared/p2p/ingress-auth.ts'
 import { MAX_GOSSIP_SIZE } from '../shared/p2p/gossip-envelope.ts'
 
@@ -132,6 +135,23 @@ async function scheduled(_controller: ScheduledController, env: Env, ctx: Execut
     now: () => Date.now(),
   })
   console.log(JSON.stringify({ event: 'derive-tick', ms: Date.now() - started, ...report }))
+  if (c.batcher) {
+    try {
+      const batch = await batcherTick({
+        config: c.chain,
+        settings: c.batcher,
+        node: stub as unknown as BatcherNode,
+        l1: { call: (method, params) => l1.rpc(method, params) },
+        signer: createBatcherSigner(c.batcher.key, c.chain),
+        plan: planChannel,
+        randomChannelId: () => crypto.getRandomValues(new Uint8Array(16)),
+        now: () => Date.now(),
+      })
+      console.log(JSON.stringify({ event: 'batcher-tick', ...batch }))
+    } catch (e) {
+      console.error(JSON.stringify({ event: 'batcher-tick-failed', message: e instanceof Error ? e.message.split('\n')[0] : String(e) }))
+    }
+  }
   void ctx
 }
 

@@ -74,6 +74,8 @@ export type L1Source = {
   fetchBlobs(block: BlobBlock, versionedHashes: readonly Hex[]): Promise<Record<string, Hex>>
   /** A 32-byte storage word of an L1 contract at `latest` (runtime config: the unsafe-block signer). */
   storageAt(address: Hex, slot: Hex): Promise<Hex>
+  /** Any other JSON-RPC call, with the same failover, timeout and redaction (the batcher's nonce, fees, sends). */
+  rpc(method: string, params: readonly unknown[]): Promise<unknown>
 }
 
 /** Logs the deriver reads: (emitter, topic0) pairs, each with its bloom bits precomputed. */
@@ -224,6 +226,7 @@ export function createL1Source(p: L1SourceParameters): L1Source {
     genesisHash: async (n) => (await overRpc((url) => ref(url, 'genesisHash', n))).hash,
     chainId: () => overRpc(async (url) => parseQuantity(await rpcCall(target(url, 'chainId'), { method: 'eth_chainId', params: [] }), 'eth_chainId')),
     fetchBlobs: (block, versionedHashes) => beacon.fetchBlobs(block, versionedHashes),
+    rpc: (method, params) => overRpc((url) => rpcCall(target(url, 'rpc'), { method, params })),
     storageAt: (address, slot) =>
       overRpc(async (url) => {
         const word = await rpcCall(target(url, 'storageAt'), { method: 'eth_getStorageAt', params: [address, slot, 'latest'] })

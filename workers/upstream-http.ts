@@ -10,7 +10,7 @@ import { redactUrl, redactUrlsIn } from './redact.ts'
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>
 
 /** The public L1 source method a request was made for. */
-export type L1SourceCall = 'fetchRange' | 'head' | 'blockRef' | 'chainId' | 'genesisHash' | 'fetchBlobs' | 'storageAt'
+export type L1SourceCall = 'fetchRange' | 'head' | 'blockRef' | 'chainId' | 'genesisHash' | 'fetchBlobs' | 'storageAt' | 'rpc'
 
 /** One HTTP request, reported after it completes (or fails). */
 export type L1FetchMetric = {

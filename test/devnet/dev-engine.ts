@@ -14,11 +14,13 @@
  * engine.callCount('engine_newPayloadV4')
  * await engine.close()
  */
-import { type Hex, toHex } from '../../shared/bytes.ts'
+import { fromHex, type Hex, keccak, toHex } from '../../shared/bytes.ts'
 import type { RollupConfig } from '../../shared/config/rollup-config.ts'
 import { type DevBlock, type GenesisOptions, genesisBlock } from './dev-engine/block-builder.ts'
 import { ChainStore } from './dev-engine/chain-store.ts'
 import { type EngineContext, engineHandlers, type InvalidRule } from './dev-engine/engine-api.ts'
+import { RPC_ERRORS, RpcError } from './dev-engine/engine-rules.ts'
+import { decodeTx } from './dev-engine/transactions.ts'
 import { blockJson, ethHandlers } from './dev-engine/eth-api.ts'
 import { parseJwtSecret } from './dev-engine/jwt.ts'
 import { type RpcCall, startRpcServer } from './dev-engine/rpc-server.ts'
@@ -62,6 +64,8 @@ export type DevEngine = {
   /** Test hook: matching payloads become INVALID on newPayload and fail with -38003 when built from attributes. */
   markInvalid(rule: InvalidRule): void
   clearInvalid(): void
+  /** Add a signed user transaction to the pool (as `eth_sendRawTransaction`); returns its hash. */
+  sendRawTransaction(raw: Hex): Hex
   close(): Promise<void>
 }
 
@@ -70,14 +74,22 @@ export async function startDevEngine(opts: DevEngineOptions): Promise<DevEngine>
   const now = opts.now ?? Date.now
   const genesis = genesisBlock(config, opts.genesis)
   const store = new ChainStore(genesis)
-  const ctx: EngineContext = { config, store, payloads: new Map(), invalidRules: [] }
+  const ctx: EngineContext = { config, store, payloads: new Map(), invalidRules: [], txPool: [] }
+  const submit = (raw: unknown): Hex => {
+    if (typeof raw !== 'string' || !/^0x(?:[0-9a-fA-F]{2})+$/.test(raw)) throw new RpcError(RPC_ERRORS.invalidParams, 'expected a signed transaction as 0x hex')
+    // Only user transactions a block could carry (deposits come from attributes, never from the pool).
+    const decoded = decodeTx(config, store.head.payload.timestamp, fromHex(raw as Hex))
+    if ('rejected' in decoded || raw.slice(2, 4) === '7e') throw new RpcError(RPC_ERRORS.server, `invalid transaction: ${'rejected' in decoded ? decoded.reason : 'deposit'}`)
+    ctx.txPool.push(raw.toLowerCase() as Hex)
+    return toHex(keccak(fromHex(raw as Hex)))
+  }
   const log: RpcCall[] = []
   const server = await startRpcServer({
     host: opts.host,
     port: opts.port ?? 0,
     jwtSecret: parseJwtSecret(opts.jwtSecret),
     now,
-    handlers: { ...engineHandlers(ctx), ...ethHandlers(config, store) },
+    handlers: { ...engineHandlers(ctx), ...ethHandlers(config, store), eth_sendRawTransaction: (p) => submit(p[0]) },
     log,
   })
   const find = (at: Hex | number) => (typeof at === 'number' ? store.byNumber(at) : store.get(at))
@@ -117,6 +129,7 @@ export async function startDevEngine(opts: DevEngineOptions): Promise<DevEngine>
     clearInvalid: () => {
       ctx.invalidRules.length = 0
     },
+    sendRawTransaction: (raw) => submit(raw),
     close: server.close,
   }
 }

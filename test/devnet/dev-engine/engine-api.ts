@@ -45,6 +45,8 @@ export type EngineContext = {
   /** Built payloads by id (geth keeps a small cache too). */
   payloads: Map<Hex, DevBlock>
   invalidRules: InvalidRule[]
+  /** Pending user transactions (`eth_sendRawTransaction`), appended to blocks built with `noTxPool: false`. */
+  txPool: Hex[]
 }
 
 export type PayloadStatus = {
@@ -139,7 +141,9 @@ function startBuild(ctx: EngineContext, version: number, head: DevBlock, attrs: 
   }
   if (isActive(config, 'jovian', t) && attrs.minBaseFee === undefined) throw invalidAttributes('missing minBaseFee post-jovian')
   if (!isActive(config, 'jovian', t) && attrs.minBaseFee !== undefined) throw invalidAttributes('unexpected minBaseFee pre-jovian')
-  const block = buildBlock(config, head, { ...attrs, gasLimit: attrs.gasLimit, withdrawals: attrs.withdrawals ? [] : undefined })
+  // A sequencer's block (noTxPool false) takes the pool's transactions after the forced ones, like op-geth.
+  const transactions = attrs.noTxPool ? attrs.transactions : [...attrs.transactions, ...ctx.txPool]
+  const block = buildBlock(config, head, { ...attrs, transactions, gasLimit: attrs.gasLimit, withdrawals: attrs.withdrawals ? [] : undefined })
   if ('rejected' in block) {
     if (block.rejected === 'undecodable') throw new RpcError(RPC_ERRORS.server, block.reason)
     throw invalidAttributes(block.reason)
@@ -248,6 +252,9 @@ function insert(ctx: EngineContext, parent: DevBlock, payload: ExecutionPayload,
     return status('INVALID', parent.hash, checked)
   }
   ctx.store.add(checked)
+  // Included transactions leave the pool.
+  const included = new Set(payload.transactions.map((t) => toHex(t)))
+  ctx.txPool = ctx.txPool.filter((t) => !included.has(t.toLowerCase() as Hex))
   return status('VALID', hash, null)
 }
 

@@ -140,8 +140,11 @@ describe('dev engine: genesis and eth_*', () => {
     expect(await rpc.call('eth_getBlockByNumber', ['0x1', false])).toBeNull()
     expect(await rpc.call('eth_blockNumber')).toBe('0x0')
     expect(await rpc.call('eth_chainId')).toBe(q(901))
-    expect(await rpc.error('eth_sendRawTransaction', ['0x00'])).toMatchObject({ code: -32601 })
-    expect(engine.calls().map((c) => c.method)).toContain('eth_sendRawTransaction')
+    expect(await rpc.error('eth_sendTransaction', [{}])).toMatchObject({ code: -32601 })
+    expect(engine.calls().map((c) => c.method)).toContain('eth_sendTransaction')
+    // The tx pool takes signed user transactions only.
+    expect(await rpc.error('eth_sendRawTransaction', ['0x00'])).toMatchObject({ code: -32000 })
+    expect(await rpc.error('eth_sendRawTransaction', ['nope'])).toMatchObject({ code: -32602 })
   })
 })
 
