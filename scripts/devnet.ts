@@ -1,7 +1,7 @@
 /**
  * `npm start`: the local devnet — anvil as L1, the development engine (test/devnet) as the L2 execution engine, and
- * the worker with its Durable Object under `wrangler dev`, configured with a rollup config built from anvil's and the
- * engine's genesis blocks. The relay and the batcher join with issues #5–#6.
+ * two nodes under `wrangler dev` — a sequencer (blocks every 2 s, gossip, batch submitter) and a verifier (follows
+ * gossip, derives the safe chain from L1) — each with its own development engine, and two gossip relays.
  * Everything listens on 127.0.0.1 only. Ctrl-C stops every process it started.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -17,10 +17,20 @@ const bin = (name: string) => join(root, 'node_modules', '.bin', name)
 const L1_PORT = Number(process.env.DEVNET_L1_PORT ?? 8545)
 const WORKER_PORT = Number(process.env.DEVNET_WORKER_PORT ?? 8787)
 const ENGINE_PORT = Number(process.env.DEVNET_ENGINE_PORT ?? 8551)
+const SEQUENCER_WORKER_PORT = Number(process.env.DEVNET_SEQUENCER_PORT ?? 8788)
+const SEQUENCER_ENGINE_PORT = Number(process.env.DEVNET_SEQUENCER_ENGINE_PORT ?? 8552)
+const RELAY_HTTP_PORT = 7300
+const SEQUENCER_RELAY_HTTP_PORT = 7301
+const RELAY_TCP_PORT = 9222
+const SEQUENCER_RELAY_TCP_PORT = 9223
 const children: ChildProcess[] = []
 
 function start(name: string, cmd: string, args: string[], onLine?: (line: string) => void): ChildProcess {
-  const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } })
+  return startWithEnv(name, cmd, args, {}, onLine)
+}
+
+function startWithEnv(name: string, cmd: string, args: string[], env: Record<string, string>, onLine?: (line: string) => void): ChildProcess {
+  const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false', ...env } })
   const prefix = (line: string) => `[${name}] ${line}`
   for (const stream of [child.stdout, child.stderr]) {
     let buf = ''
@@ -85,51 +95,107 @@ const devnet = devnetConfig()
 await installL1Contracts(l1Url, devnet.depositContractAddress, devnet.l1SystemConfigAddress, devnet.unsafeBlockSigner)
 console.log(`[devnet] portal ${devnet.depositContractAddress} and SystemConfig ${devnet.l1SystemConfigAddress} emit TransactionDeposited / ConfigUpdate (test/devnet/l1-contracts.ts builds the calldata)`)
 
-const jwtSecret = randomBytes(32).toString('hex')
-writeFileSync(join(dir, 'jwt.hex'), jwtSecret)
-const engineInfo = await new Promise<{ url: string; genesis: { hash: string; number: number; timestamp: number } }>((resolve, reject) => {
-  const child = start('engine', process.execPath, [join(root, 'test/devnet/dev-engine-main.ts'), '--port', String(ENGINE_PORT), '--jwt-secret', jwtSecret, '--chain', 'devnet', '--genesis-time', String(Number(BigInt(l1Genesis.timestamp)))], (line) => {
-    if (line.startsWith('{')) resolve(JSON.parse(line))
+// Two nodes on one chain: a sequencer (builds blocks, gossips them, posts batches) and a verifier (follows gossip,
+// derives the safe chain from L1), each with its own development engine from the same genesis.
+async function startEngine(name: string, port: number, jwtSecret: string): Promise<{ url: string; genesis: { hash: string; number: number; timestamp: number } }> {
+  return new Promise((resolve, reject) => {
+    const child = start(name, process.execPath, [join(root, 'test/devnet/dev-engine-main.ts'), '--port', String(port), '--jwt-secret', jwtSecret, '--chain', 'devnet', '--genesis-time', String(Number(BigInt(l1Genesis.timestamp)))], (line) => {
+      if (line.startsWith('{')) resolve(JSON.parse(line))
+    })
+    child.on('exit', () => reject(new Error(`the ${name} exited`)))
   })
-  child.on('exit', () => reject(new Error('the development engine exited')))
-})
-console.log(`[devnet] L2 engine on ${engineInfo.url}, genesis ${engineInfo.genesis.hash}`)
+}
+const jwt = { verifier: randomBytes(32).toString('hex'), sequencer: randomBytes(32).toString('hex') }
+writeFileSync(join(dir, 'jwt.hex'), jwt.verifier)
+writeFileSync(join(dir, 'jwt-sequencer.hex'), jwt.sequencer)
+const verifierEngine = await startEngine('engine', ENGINE_PORT, jwt.verifier)
+const sequencerEngine = await startEngine('seq-engine', SEQUENCER_ENGINE_PORT, jwt.sequencer)
+console.log(`[devnet] L2 engines: verifier ${verifierEngine.url}, sequencer ${sequencerEngine.url}, genesis ${verifierEngine.genesis.hash}`)
 
 const rollup = devnetConfig({
   l1: { hash: l1Genesis.hash, number: 0 },
-  l2: { hash: engineInfo.genesis.hash as `0x${string}`, number: engineInfo.genesis.number },
-  l2Time: engineInfo.genesis.timestamp,
+  l2: { hash: verifierEngine.genesis.hash as `0x${string}`, number: verifierEngine.genesis.number },
+  l2Time: verifierEngine.genesis.timestamp,
 })
 writeFileSync(join(dir, 'rollup.json'), JSON.stringify(toRollupJson(rollup), null, 2))
+const relaySecret = randomBytes(24).toString('hex')
+const adminToken = `devnet-admin-token-${randomBytes(8).toString('hex')}`
+writeFileSync(join(dir, 'admin-token'), adminToken)
+const common = [
+  `CHAIN=devnet`,
+  `ROLLUP_CONFIG=${JSON.stringify(toRollupJson(rollup))}`,
+  `L1_RPC_URLS=${l1Url}`,
+  `BEACON_URLS=${l1Url}`,
+  `SECONDS_PER_SLOT=2`,
+  `BEACON_BLOCK_ID=number`,
+  `ADMIN_TOKEN=${adminToken}`,
+  `RELAY_SECRET=${relaySecret}`,
+]
+writeFileSync(join(dir, 'verifier.env'), [...common, `ENGINE_URL=${verifierEngine.url}`, `ENGINE_JWT_SECRET=${jwt.verifier}`].join('\n') + '\n')
 writeFileSync(
-  join(dir, '.env'),
+  join(dir, 'sequencer.env'),
   [
-    `CHAIN=devnet`,
-    `ROLLUP_CONFIG=${JSON.stringify(toRollupJson(rollup))}`,
-    `L1_RPC_URLS=${l1Url}`,
-    `BEACON_URLS=${l1Url}`,
-    `SECONDS_PER_SLOT=2`,
-    `BEACON_BLOCK_ID=number`,
-    `ENGINE_URL=${engineInfo.url}`,
-    `ENGINE_JWT_SECRET=${jwtSecret}`,
-    `ADMIN_TOKEN=devnet-admin-token-${randomBytes(8).toString('hex')}`,
+    ...common,
+    `ENGINE_URL=${sequencerEngine.url}`,
+    `ENGINE_JWT_SECRET=${jwt.sequencer}`,
+    `ROLE=sequencer`,
+    // anvil account #3 signs unsafe blocks (the devnet's unsafe-block signer), #2 is the batcher.
+    `SEQUENCER_KEY=0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6`,
+    `SEQUENCER_ENABLED=true`,
+    `SEQUENCER_L1_CONFS=0`,
+    `BATCHER_KEY=0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a`,
+    `BATCHER_DA=blobs`,
+    `RELAY_URL=http://127.0.0.1:${SEQUENCER_RELAY_HTTP_PORT}`,
   ].join('\n') + '\n',
 )
 
-start('worker', bin('wrangler'), ['dev', '--local', '--test-scheduled', '--ip', '127.0.0.1', '--port', String(WORKER_PORT), '--env-file', join(dir, '.env'), '--persist-to', join(dir, 'state')])
-const health = await (await waitFor(`http://127.0.0.1:${WORKER_PORT}/healthz`, undefined, 'worker', 120_000)).json()
-console.log(`[devnet] worker on http://127.0.0.1:${WORKER_PORT}: ${JSON.stringify(health)}`)
-console.log(`[devnet] rollup config: ${join(dir, 'rollup.json')}; JSON-RPC: curl -s http://127.0.0.1:${WORKER_PORT}/ -d '{"jsonrpc":"2.0","id":1,"method":"optimism_syncStatus"}'`)
-// Cron triggers do not fire on their own under wrangler dev: fire the derive tick every few seconds.
+// One at a time, each with its own inspector port: two wrangler dev processes starting together race for sockets.
+const wrangler = (name: string, port: number, inspector: number, env: string) =>
+  start(name, bin('wrangler'), ['dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector), '--env-file', join(dir, env), '--persist-to', join(dir, 'state', name)])
+const verifierUrl = `http://127.0.0.1:${WORKER_PORT}`
+const sequencerUrl = `http://127.0.0.1:${SEQUENCER_WORKER_PORT}`
+wrangler('verifier', WORKER_PORT, 9229, 'verifier.env')
+await waitFor(`${verifierUrl}/healthz`, undefined, 'verifier', 120_000)
+wrangler('sequencer', SEQUENCER_WORKER_PORT, 9230, 'sequencer.env')
+await waitFor(`${sequencerUrl}/healthz`, undefined, 'sequencer', 120_000)
+
+// The relays: the verifier's receives gossip and forwards it to its worker; the sequencer's publishes and peers with it.
+const relayArgs = (http: number, tcp: number, ingress: string, key: string, peers?: string) => [
+  join(root, 'gossip-relay/main.ts'),
+  '--rollup-config', join(dir, 'rollup.json'),
+  '--ingress', ingress,
+  '--listen', `/ip4/127.0.0.1/tcp/${tcp}`,
+  '--http-host', '127.0.0.1',
+  '--http-port', String(http),
+  '--key-file', join(dir, key),
+  '--signer', rollup.unsafeBlockSigner ?? '0x0000000000000000000000000000000000000000',
+  '--no-discovery',
+  ...(peers ? ['--peers', peers] : []),
+]
+const relayEnv = { RELAY_SECRET: relaySecret }
+startWithEnv('relay', process.execPath, relayArgs(RELAY_HTTP_PORT, RELAY_TCP_PORT, verifierUrl, 'relay.key'), relayEnv)
+const relayStatus = (await (await waitFor(`http://127.0.0.1:${RELAY_HTTP_PORT}/status`, undefined, 'relay', 30_000)).json()) as { multiaddrs: string[] }
+startWithEnv('seq-relay', process.execPath, relayArgs(SEQUENCER_RELAY_HTTP_PORT, SEQUENCER_RELAY_TCP_PORT, sequencerUrl, 'seq-relay.key', relayStatus.multiaddrs[0]), relayEnv)
+await waitFor(`http://127.0.0.1:${SEQUENCER_RELAY_HTTP_PORT}/status`, undefined, 'sequencer relay', 30_000)
+
+console.log(`[devnet] verifier  http://127.0.0.1:${WORKER_PORT}/  (JSON-RPC: curl -s http://127.0.0.1:${WORKER_PORT}/ -d '{"jsonrpc":"2.0","id":1,"method":"optimism_syncStatus"}')`)
+console.log(`[devnet] sequencer http://127.0.0.1:${SEQUENCER_WORKER_PORT}/  relays http://127.0.0.1:${RELAY_HTTP_PORT}/status and http://127.0.0.1:${SEQUENCER_RELAY_HTTP_PORT}/status`)
+console.log(`[devnet] rollup config ${join(dir, 'rollup.json')}, admin token in ${join(dir, 'admin-token')}`)
+// Cron triggers do not fire on their own under wrangler dev: fire the ticks (derive, and the sequencer's batcher).
 const TICK_MS = Number(process.env.DEVNET_TICK_MS ?? 4000)
 setInterval(() => {
-  fetch(`http://127.0.0.1:${WORKER_PORT}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*`).catch(() => {})
+  for (const url of [verifierUrl, sequencerUrl]) fetch(`${url}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*`).catch(() => {})
 }, TICK_MS).unref()
 setInterval(async () => {
-  try {
-    const res = await fetch(`http://127.0.0.1:${WORKER_PORT}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'optimism_syncStatus' }) })
+  const line = async (name: string, url: string) => {
+    const res = await fetch(`${url}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'optimism_syncStatus' }) })
     const s = ((await res.json()) as { result?: Record<string, { number: number }> }).result
-    if (s) console.log(`[devnet] L1 head ${s.head_l1.number} current ${s.current_l1.number} | L2 unsafe ${s.unsafe_l2.number} safe ${s.safe_l2.number} finalized ${s.finalized_l2.number}`)
+    return s ? `${name}: unsafe ${s.unsafe_l2.number} safe ${s.safe_l2.number} finalized ${s.finalized_l2.number}` : `${name}: -`
+  }
+  try {
+    const [v, q] = await Promise.all([line('verifier', verifierUrl), line('sequencer', sequencerUrl)])
+    const head = Number(BigInt((await rpc(l1Url, 'eth_blockNumber')) as string))
+    console.log(`[devnet] L1 ${head} | ${q} | ${v}`)
   } catch {}
 }, 10_000)
 console.log('[devnet] running; Ctrl-C to stop')
