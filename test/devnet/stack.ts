@@ -29,7 +29,7 @@ export type StackOptions = {
   /** anvil `--block-time` in seconds; 0 = no interval mining (mine with `evm_mine`). Default 1. */
   l1BlockTime?: number
   /** Change the devnet rollup config (genesis is filled in afterwards). */
-  configure?: (config: RollupConfig) => RollupConfig
+  configure?: (config: RollupConfig, l2GenesisTime: number) => RollupConfig
   /** Extra worker settings (.env lines). */
   env?: Record<string, string>
   /** Print the worker's output (debugging). */
@@ -103,7 +103,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const anvilArgs = ['--host', '127.0.0.1', '--port', String(l1Port), '--silent', ...(blockTime > 0 ? ['--block-time', String(blockTime)] : [])]
     children.push(spawn(join(root, 'node_modules/.bin/anvil'), anvilArgs, { stdio: 'ignore' }))
     const l1Genesis = await until('anvil', 30_000, () => rpc(l1Url, 'eth_getBlockByNumber', ['0x0', false]))
-    const base = (options.configure ?? ((c) => c))(devnetConfig())
+    const base = (options.configure ?? ((c) => c))(devnetConfig(), Number(BigInt(l1Genesis.timestamp)))
     await installL1Contracts(l1Url, base.depositContractAddress, base.l1SystemConfigAddress, base.unsafeBlockSigner)
 
     const jwtSecret = randomBytes(32).toString('hex')
@@ -245,6 +245,52 @@ export async function startRelay(config: RollupConfig, options: { ingress: strin
       return res.ok ? ((await res.json()) as { peerId: string; multiaddrs: string[] }) : undefined
     })
     return { http, peerId: st.peerId, multiaddrs: st.multiaddrs, status: async () => (await fetch(`${http}/status`)).json(), stop }
+  } catch (e) {
+    await stop()
+    throw e
+  }
+}
+
+export type FullLoop = { verifier: Stack; sequencer: DevnetNode; relays: DevnetRelay[]; stop(): Promise<void> }
+
+/**
+ * The full loop of `npm start`, on free ports: a verifier (the stack's node) with its relay, a sequencer node with
+ * its relay peered to the verifier's, its batcher posting to anvil, both nodes' ticks fired every second.
+ * `sequencerEnv` adds sequencer settings (BATCHER_DA, BATCHER_BATCH_TYPE, BATCHER_COMPRESSION…).
+ */
+export async function startFullLoop(options: { configure?: (c: RollupConfig, l2GenesisTime: number) => RollupConfig; sequencerEnv?: Record<string, string>; tickMs?: number } = {}): Promise<FullLoop> {
+  const secret = randomBytes(24).toString('hex')
+  const parts: { stop(): Promise<void> }[] = []
+  const stop = async () => {
+    for (const p of parts.reverse()) await p.stop()
+  }
+  try {
+    const verifier = await startStack({ l1BlockTime: 1, ...(options.configure ? { configure: options.configure } : {}), env: { RELAY_SECRET: secret } })
+    parts.push(verifier)
+    const verifierRelay = await startRelay(verifier.config, { ingress: verifier.worker, secret })
+    parts.push(verifierRelay)
+    const sequencerRelay = await startRelay(verifier.config, { ingress: 'http://127.0.0.1:9', secret, peers: verifierRelay.multiaddrs })
+    parts.push(sequencerRelay)
+    const sequencer = await startNode(verifier, {
+      env: {
+        ROLE: 'sequencer',
+        // anvil account #3 (the devnet unsafe-block signer) and #2 (the devnet batcher).
+        SEQUENCER_KEY: '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6',
+        SEQUENCER_ENABLED: 'true',
+        SEQUENCER_L1_CONFS: '0',
+        RELAY_URL: sequencerRelay.http,
+        RELAY_SECRET: secret,
+        BATCHER_KEY: '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a',
+        ...options.sequencerEnv,
+      },
+    })
+    parts.push(sequencer)
+    const ticking = setInterval(() => {
+      verifier.tick().catch(() => {})
+      sequencer.tick().catch(() => {})
+    }, options.tickMs ?? 1000)
+    parts.push({ stop: async () => clearInterval(ticking) })
+    return { verifier, sequencer, relays: [verifierRelay, sequencerRelay], stop }
   } catch (e) {
     await stop()
     throw e

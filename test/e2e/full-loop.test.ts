@@ -3,16 +3,14 @@
  * batch submitter posts them to anvil; a verifier follows the tip through gossip and derives the safe chain from L1
  * only. The verifier's safe chain must be the sequencer's chain, hash for hash, and an L1 deposit must appear in both.
  */
-import { randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { toHex, type Hex } from '../../shared/bytes.ts'
 import { depositFromLog } from '../../shared/protocol/deposit-log.ts'
 import { encodeDepositTx } from '../../shared/protocol/deposit-tx.ts'
 import { encodeRpcTransaction } from '../../shared/protocol/rpc-block-lists.ts'
 import { depositCalldata } from '../devnet/l1-contracts.ts'
-import { rpc, startNode, startRelay, startStack, until, type DevnetNode, type DevnetRelay, type Stack } from '../devnet/stack.ts'
+import { rpc, startFullLoop, until, type DevnetNode, type Stack } from '../devnet/stack.ts'
 import { BATCHER_KEY, signedTx } from '../support/chain-harness.ts'
-import { DEVNET_SEQUENCER_KEY } from '../support/unsafe-chain.ts'
 
 type Status = { unsafe_l2: { number: number; hash: Hex }; safe_l2: { number: number; hash: Hex; l1origin: { number: number } } }
 
@@ -23,33 +21,10 @@ afterEach(async () => {
 })
 
 async function loop(batcher: Record<string, string>) {
-  const secret = randomBytes(24).toString('hex')
   // A long sequencing window: nothing can become safe except through the batcher's batches.
-  const verifier: Stack = await startStack({ l1BlockTime: 1, configure: (c) => ({ ...c, seqWindowSize: 600 }), env: { RELAY_SECRET: secret } })
-  running.push(verifier)
-  const verifierRelay: DevnetRelay = await startRelay(verifier.config, { ingress: verifier.worker, secret })
-  running.push(verifierRelay)
-  const sequencerRelay: DevnetRelay = await startRelay(verifier.config, { ingress: 'http://127.0.0.1:9', secret, peers: verifierRelay.multiaddrs })
-  running.push(sequencerRelay)
-  const sequencer: DevnetNode = await startNode(verifier, {
-    env: {
-      ROLE: 'sequencer',
-      SEQUENCER_KEY: toHex(DEVNET_SEQUENCER_KEY),
-      SEQUENCER_ENABLED: 'true',
-      SEQUENCER_L1_CONFS: '0',
-      RELAY_URL: sequencerRelay.http,
-      RELAY_SECRET: secret,
-      BATCHER_KEY: toHex(BATCHER_KEY),
-      ...batcher,
-    },
-  })
-  running.push(sequencer)
-  const ticking = setInterval(() => {
-    verifier.tick().catch(() => {})
-    sequencer.tick().catch(() => {})
-  }, 1000)
-  running.push({ stop: async () => clearInterval(ticking) })
-  return { verifier, sequencer }
+  const l = await startFullLoop({ configure: (c) => ({ ...c, seqWindowSize: 600 }), sequencerEnv: batcher })
+  running.push(l)
+  return l
 }
 
 async function check({ verifier, sequencer }: { verifier: Stack; sequencer: DevnetNode }, da: 'blobs' | 'calldata') {
