@@ -27,6 +27,8 @@ export type BatcherTx = {
   sentAt: number
 }
 
+export type Submitted = { number: number; hash: Hex; l1: { number: number; hash: Hex } | null }
+
 export type BatcherChannel = { id: Hex; firstBlock: number; lastBlock: { number: number; hash: Hex }; txCount: number; openedAt: number }
 
 export class BatcherLedger {
@@ -35,13 +37,16 @@ export class BatcherLedger {
     this.#sql = sql
   }
 
-  /** The last L2 block covered by a confirmed channel (null: nothing yet; start after the safe head). */
-  submitted(): { number: number; hash: Hex } | null {
+  /**
+   * The last L2 block covered by a confirmed channel and the L1 block that included the channel's last transaction
+   * (null: nothing yet; start after the safe head). An L1 reorg of that block means the batches are gone.
+   */
+  submitted(): Submitted | null {
     const row = this.#sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = 'batcher_submitted'`).toArray()[0]
-    return row?.value ? (JSON.parse(row.value) as { number: number; hash: Hex }) : null
+    return row?.value ? (JSON.parse(row.value) as Submitted) : null
   }
 
-  setSubmitted(block: { number: number; hash: Hex } | null): void {
+  setSubmitted(block: Submitted | null): void {
     this.#sql.exec(`INSERT OR REPLACE INTO meta (key, value) VALUES ('batcher_submitted', ?)`, block ? JSON.stringify(block) : '')
   }
 
@@ -60,7 +65,11 @@ export class BatcherLedger {
   /** Close the channel in flight: confirmed (`submitted` moves to its last block) or abandoned (resubmit from safe). */
   closeChannel(confirmed: boolean): void {
     const ch = this.channel()
-    if (confirmed && ch) this.setSubmitted(ch.lastBlock)
+    if (confirmed && ch) {
+      const included = this.txs().flatMap((t) => (t.includedIn ? [t.includedIn] : []))
+      const l1 = included.reduce<{ number: number; hash: Hex } | null>((a, b) => (a === null || b.number > a.number ? b : a), null)
+      this.setSubmitted({ ...ch.lastBlock, l1 })
+    }
     this.#sql.exec(`INSERT OR REPLACE INTO meta (key, value) VALUES ('batcher_channel', '')`)
     this.#sql.exec(`DELETE FROM batcher_txs`)
   }

@@ -15,13 +15,13 @@ import type { Hex } from '../shared/bytes.ts'
 import type { RollupConfig } from '../shared/config/rollup-config.ts'
 import { channelTimeout } from '../shared/config/forks.ts'
 import type { L2BlockRef } from '../shared/deriver/types.ts'
-import type { BatcherChannel, BatcherTx } from '../durable-objects/batcher-ledger.ts'
+import type { BatcherChannel, BatcherTx, Submitted } from '../durable-objects/batcher-ledger.ts'
 import type { BatcherSettings, BatchBlock, ChannelPlan, PlanChannelParameters } from './batcher-channel.ts'
 
 export type BatcherState = {
   safe: L2BlockRef
   unsafe: L2BlockRef
-  submitted: { number: number; hash: Hex } | null
+  submitted: Submitted | null
   channel: BatcherChannel | null
   txs: BatcherTx[]
 }
@@ -141,7 +141,10 @@ async function openChannel(p: BatcherTickParameters, st: BatcherState): Promise<
   let after: { number: number; hash: Hex } = { number: st.safe.number, hash: st.safe.hash }
   if (st.submitted && st.submitted.number > st.safe.number && st.submitted.number <= st.unsafe.number) {
     const [b] = (await p.node.batchBlocks(st.submitted.number, st.submitted.number)) ?? []
-    if (b?.ref.hash === st.submitted.hash) after = st.submitted
+    // Still ours only if the L2 block is canonical and the L1 block holding its batches was not reorged out.
+    const l1 = st.submitted.l1
+    const onL1 = l1 === null || ((await p.l1.call('eth_getBlockByNumber', [`0x${l1.number.toString(16)}`, false])) as { hash?: Hex } | null)?.hash === l1.hash
+    if (b?.ref.hash === st.submitted.hash && onL1) after = { number: st.submitted.number, hash: st.submitted.hash }
   }
   const from = after.number + 1
   const to = Math.min(st.unsafe.number, from + MAX_BLOCKS_PER_CHANNEL - 1)
