@@ -6,7 +6,8 @@
  */
 import type { Hex } from '../shared/bytes.ts'
 
-export type BatcherTxStatus = 'sent' | 'included'
+/** `queued`: signed, waiting for a free pending slot (`BATCHER_MAX_PENDING_TXS`); `sent`: broadcast; `included`: in an L1 block. */
+export type BatcherTxStatus = 'queued' | 'sent' | 'included'
 
 export type BatcherTx = {
   hash: Hex

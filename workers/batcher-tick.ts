@@ -24,6 +24,8 @@ export type BatcherState = {
   submitted: Submitted | null
   channel: BatcherChannel | null
   txs: BatcherTx[]
+  /** The SystemConfig batcher as of the safe head, when the node knows it (else the genesis one is assumed). */
+  batcherAddress?: Hex
 }
 
 /** What the tick needs from the RollupNode (its typed RPC stub). */
@@ -95,7 +97,17 @@ async function followChannel(p: BatcherTickParameters, st: BatcherState, channel
   let bumped = 0
   let rebroadcast = 0
   let firstInclusion: number | undefined
+  // op-batcher `--max-pending-tx`: at most this many sent and not yet included; the rest wait, already signed.
+  let pending = st.txs.filter((t) => t.status === 'sent').length
   for (const tx of st.txs) {
+    if (tx.status === 'queued') {
+      if (pending >= Math.max(1, p.settings.maxPendingTxs)) continue
+      const next: BatcherTx = { ...tx, status: 'sent', sentAt: p.now() }
+      await p.node.batcherUpdateTx(tx.index, next)
+      await send(p.l1, (await p.signer.sign(signable(next))).raw)
+      pending++
+      continue
+    }
     const receipt = (await p.l1.call('eth_getTransactionReceipt', [tx.hash])) as { status: string; blockNumber: string; blockHash: Hex } | null
     if (receipt) {
       if (receipt.status !== '0x1') {
@@ -104,6 +116,7 @@ async function followChannel(p: BatcherTickParameters, st: BatcherState, channel
       }
       const at = { number: Number(BigInt(receipt.blockNumber)), hash: receipt.blockHash }
       if (tx.status !== 'included' || tx.includedIn?.hash !== at.hash) await p.node.batcherUpdateTx(tx.index, { ...tx, status: 'included', includedIn: at })
+      if (tx.status === 'sent') pending--
       included++
       firstInclusion = Math.min(firstInclusion ?? at.number, at.number)
       continue
@@ -137,6 +150,9 @@ async function followChannel(p: BatcherTickParameters, st: BatcherState, channel
 }
 
 async function openChannel(p: BatcherTickParameters, st: BatcherState): Promise<BatcherTickReport> {
+  // Derivation reads only the SystemConfig batcher's transactions: anything else would be posted for nothing.
+  const batcher = (st.batcherAddress ?? p.config.genesis.systemConfig.batcherAddress).toLowerCase()
+  if (p.signer.address.toLowerCase() !== batcher) return { outcome: 'idle', reason: `BATCHER_KEY is ${p.signer.address}, but the SystemConfig batcher is ${batcher}` }
   // Start after the last confirmed channel if it is still on the canonical unsafe chain, else after the safe head.
   let after: { number: number; hash: Hex } = { number: st.safe.number, hash: st.safe.hash }
   if (st.submitted && st.submitted.number > st.safe.number && st.submitted.number <= st.unsafe.number) {
@@ -183,14 +199,14 @@ async function openChannel(p: BatcherTickParameters, st: BatcherState): Promise<
       maxFeePerGas: String(maxFeePerGas),
       maxPriorityFeePerGas: String(tip),
       maxFeePerBlobGas: maxFeePerBlobGas === undefined ? null : String(maxFeePerBlobGas),
-      status: 'sent',
+      status: i < Math.max(1, p.settings.maxPendingTxs) ? 'sent' : 'queued',
       includedIn: null,
       sentAt: now,
     })
   }
   const last = blocks.at(-1)!.ref
   await p.node.batcherOpenChannel({ id: toHexId(id), firstBlock: from, lastBlock: { number: last.number, hash: last.hash }, txCount: txs.length, openedAt: now }, txs)
-  for (const raw of raws) await send(p.l1, raw)
+  for (const [i, raw] of raws.entries()) if (txs[i].status === 'sent') await send(p.l1, raw)
   return { outcome: 'opened', channel: toHexId(id), blocks: [from, last.number], txs: txs.length, da: plan.da, bytes: plan.compressedBytes, compressionRatio: plan.compressionRatio }
 }
 

@@ -151,7 +151,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 }
 
-export type DevnetNode = { worker: string; engine: DevEngine; adminToken: string; tick(): Promise<void>; rollupRpc: Stack['rollupRpc']; stop(): Promise<void> }
+export type DevnetNode = { worker: string; engine: DevEngine; jwtSecret: string; adminToken: string; tick(): Promise<void>; rollupRpc: Stack['rollupRpc']; stop(): Promise<void> }
 
 /**
  * Another node on the same L1 and chain (its own development engine from the same genesis, its own wrangler dev):
@@ -198,6 +198,7 @@ export async function startNode(stack: Pick<Stack, 'l1Url' | 'config'>, options:
     return {
       worker,
       engine,
+      jwtSecret,
       adminToken,
       async tick() {
         await (await fetch(`${worker}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*`)).arrayBuffer()

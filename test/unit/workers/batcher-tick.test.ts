@@ -6,25 +6,27 @@
 import { describe, expect, it } from 'vitest'
 import { keccak, toHex, type Hex } from '../../../shared/bytes.ts'
 import type { BatcherChannel, BatcherTx, Submitted } from '../../../durable-objects/batcher-ledger.ts'
-import { planChannel, type BatchBlock } from '../../../workers/batcher-channel.ts'
+import { planChannel, type BatchBlock, type BatcherSettings } from '../../../workers/batcher-channel.ts'
+import { prng, randomBytes } from '../../support/random.ts'
 import { batcherTick, RESUBMISSION_TIMEOUT_MS, type BatcherNode, type BatcherSigner, type SignBatcherTx } from '../../../workers/batcher-tick.ts'
 import { genesisRef, makeConfig, planL2, signedTx } from '../../support/chain-harness.ts'
 
 const config = makeConfig({ regolith: 0, canyon: 0, delta: 0, ecotone: 0, fjord: 0, granite: 0, holocene: 0, isthmus: 0 })
 const plan = planL2(config, 10, (n) => [signedTx(config.l2ChainId, n)])
 const blocks: BatchBlock[] = plan.slice(1).map((p) => ({ ref: p.ref, transactions: p.transactions }))
-const settings = { da: 'calldata' as const, batchType: 'span' as const, compression: 'zlib' as const, maxChannelDuration: 0, confirmations: 2, maxPendingTxs: 1 }
+const settings: BatcherSettings = { da: 'calldata', batchType: 'span', compression: 'zlib', maxChannelDuration: 0, confirmations: 2, maxPendingTxs: 1 }
 
-function world() {
+function world(over: Partial<typeof settings> = {}) {
   const log: string[] = []
   const ledger = { submitted: null as Submitted | null, channel: null as BatcherChannel | null, txs: [] as BatcherTx[] }
   let safe = genesisRef()
+  let chain = blocks
   const node: BatcherNode = {
     async batcherState() {
-      return { safe, unsafe: blocks.at(-1)!.ref, submitted: ledger.submitted, channel: ledger.channel, txs: ledger.txs.map((t) => ({ ...t })) }
+      return { safe, unsafe: chain.at(-1)!.ref, submitted: ledger.submitted, channel: ledger.channel, txs: ledger.txs.map((t) => ({ ...t })) }
     },
     async batchBlocks(from, to) {
-      return blocks.filter((b) => b.ref.number >= from && b.ref.number <= to)
+      return chain.filter((b) => b.ref.number >= from && b.ref.number <= to)
     },
     async batcherOpenChannel(channel, txs) {
       log.push(`open ${txs.length}`)
@@ -72,7 +74,7 @@ function world() {
   }
   const signed: SignBatcherTx[] = []
   const signer: BatcherSigner = {
-    address: '0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc',
+    address: '0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc' as Hex,
     async sign(tx) {
       signed.push(tx)
       const raw = toHex(new TextEncoder().encode(JSON.stringify({ ...tx, parts: tx.parts.map(toHex) }, (_k, v) => (typeof v === 'bigint' ? String(v) : v))))
@@ -80,13 +82,15 @@ function world() {
     },
   }
   let now = 1_000_000
-  const tick = () => batcherTick({ config, settings, node, l1: { call }, signer, plan: planChannel, randomChannelId: () => new Uint8Array(16).fill(9), now: () => now })
+  const tick = () => batcherTick({ config, settings: { ...settings, ...over }, node, l1: { call }, signer, plan: planChannel, randomChannelId: () => new Uint8Array(16).fill(9), now: () => now })
   const include = (at: number) => {
     for (const t of ledger.txs) l1.receipts.set(t.hash, { status: '0x1', blockNumber: `0x${at.toString(16)}`, blockHash: l1Hash(at) })
   }
   return {
     log, ledger, l1, signed, tick, include,
     setSafe: (n: number) => (safe = plan[n].ref),
+    setBlocks: (b: BatchBlock[]) => (chain = b),
+    setSignerAddress: (a: Hex) => (signer.address = a),
     advance: (ms: number) => (now += ms),
   }
 }
@@ -155,5 +159,34 @@ describe('batcherTick', () => {
     expect(await w.tick()).toMatchObject({ outcome: 'idle' })
     w.l1.canonical.set(100, `0x${'ab'.repeat(32)}`) // block 100 now has another hash
     expect(await w.tick()).toMatchObject({ outcome: 'opened', blocks: [1, 10] })
+  })
+
+  it('rule: at most BATCHER_MAX_PENDING_TXS are in the mempool; the others wait, signed, and go out as earlier ones land', async () => {
+    const rand = prng(11)
+    const big: BatchBlock[] = blocks.slice(0, 3).map((b) => ({ ...b, transactions: [randomBytes(rand, 150_000)] }))
+    const w = world({ batchType: 'singular' })
+    w.setBlocks(big)
+    await w.tick()
+    expect(w.ledger.txs.length).toBeGreaterThan(2)
+    expect(w.ledger.txs.map((t) => t.status)).toEqual(w.ledger.txs.map((_, i) => (i === 0 ? 'sent' : 'queued')))
+    expect(w.l1.sent).toHaveLength(1)
+    w.include(100)
+    await w.tick()
+    expect(w.ledger.txs[1].status).toBe('sent')
+    expect(w.l1.sent).toHaveLength(2)
+  })
+
+  it('rule: max channel duration — blocks wait until their L1 origin is that many L1 blocks old', async () => {
+    const w = world({ maxChannelDuration: 200 })
+    expect(await w.tick()).toMatchObject({ outcome: 'idle', reason: expect.stringMatching(/channel open for/) })
+    w.l1.head = blocks[0].ref.l1Origin.number + 200
+    expect(await w.tick()).toMatchObject({ outcome: 'opened' })
+  })
+
+  it('error: a BATCHER_KEY that is not the SystemConfig batcher submits nothing', async () => {
+    const w = world()
+    w.setSignerAddress('0x0000000000000000000000000000000000000bad')
+    expect(await w.tick()).toMatchObject({ outcome: 'idle', reason: expect.stringMatching(/SystemConfig batcher/) })
+    expect(w.l1.sent).toHaveLength(0)
   })
 })
