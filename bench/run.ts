@@ -19,3 +19,4 @@ if (!process.argv.includes('--no-l1')) {
   const { benchL1Cost } = await import('./l1-cost.ts')
   for (const line of await benchL1Cost()) console.log(line)
 }
+if (process.argv.includes('--gossip')) for (const line of await (await import('./gossip.ts')).benchGossip()) console.log(line) // gossip latency + relay RSS, ~2.5 min
