@@ -26,6 +26,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           environment: 'node',
+          // These tests mostly wait on real processes (anvil blocks, sequencer slots), so more run at once than cores.
+          maxWorkers: 3,
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 240_000,
           hookTimeout: 60_000,

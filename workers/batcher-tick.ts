@@ -4,9 +4,9 @@
  *
  * One channel is in flight at a time, so frames and channels reach L1 in order (Holocene's strict ordering):
  * 1. with a channel in flight: follow its transactions — inclusion (receipt on the canonical chain), reorged out
- *    (rebroadcast), stuck (re-signed with the same nonce and bumped fees), failed or timed out (abandon: its blocks
- *    go into a new channel); once every transaction is `confirmations` deep, or derivation has made its last block
- *    safe, the channel is done;
+ *    (rebroadcast), stuck (re-signed with the same nonce and bumped fees), failed or timed out, or its L2 blocks no
+ *    longer canonical (abandon: the blocks go into a new channel); once every transaction is `confirmations` deep, or
+ *    derivation has made its last block safe, the channel is done;
  * 2. otherwise: the unsafe blocks after the last submitted one (or the safe head) become a channel (span or
  *    singular batches, zlib or brotli), its frames become calldata or blob transactions, signed with the batcher
  *    key; the ledger records them before they are sent, so a tick that dies after sending loses nothing.
@@ -91,6 +91,13 @@ async function followChannel(p: BatcherTickParameters, st: BatcherState, channel
   if (st.safe.number >= channel.lastBlock.number) {
     await p.node.batcherCloseChannel(true, 'derived')
     return { outcome: 'confirmed', channel: channel.id, lastBlock: channel.lastBlock.number }
+  }
+  // The L2 blocks the channel carries were replaced (an L1 reorg made the sequencer rebuild them): its batches
+  // would be dropped by every verifier, so abandon it and batch the new chain.
+  const [last] = (await p.node.batchBlocks(channel.lastBlock.number, channel.lastBlock.number)) ?? []
+  if (!last || last.ref.hash !== channel.lastBlock.hash) {
+    await p.node.batcherCloseChannel(false, 'its L2 blocks are no longer canonical')
+    return { outcome: 'abandoned', channel: channel.id, reason: 'L2 blocks replaced' }
   }
   const head = await l1Head(p.l1)
   let included = 0

@@ -124,7 +124,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...options.env,
     }
     writeFileSync(join(dir, '.env'), Object.entries(settings).map(([k, v]) => `${k}=${v}`).join('\n') + '\n')
-    const wrangler = spawn(join(root, 'node_modules/.bin/wrangler'), ['dev', '--local', '--ip', '127.0.0.1', '--port', String(workerPort), '--env-file', join(dir, '.env'), '--persist-to', join(dir, 'state')], {
+    // Its own inspector port: wrangler dev processes starting at the same time would all take the default 9229.
+    const wrangler = spawn(join(root, 'node_modules/.bin/wrangler'), ['dev', '--local', '--ip', '127.0.0.1', '--port', String(workerPort), '--inspector-port', String(await freePort()), '--env-file', join(dir, '.env'), '--persist-to', join(dir, 'state')], {
       cwd: root,
       stdio: options.verbose ? 'inherit' : 'ignore',
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
@@ -187,7 +188,7 @@ export async function startNode(stack: Pick<Stack, 'l1Url' | 'config'>, options:
     }
     writeFileSync(join(dir, '.env'), Object.entries(settings).map(([k, v]) => `${k}=${v}`).join('\n') + '\n')
     children.push(
-      spawn(join(root, 'node_modules/.bin/wrangler'), ['dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--env-file', join(dir, '.env'), '--persist-to', join(dir, 'state')], {
+      spawn(join(root, 'node_modules/.bin/wrangler'), ['dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(await freePort()), '--env-file', join(dir, '.env'), '--persist-to', join(dir, 'state')], {
         cwd: root,
         stdio: options.verbose ? 'inherit' : 'ignore',
         env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },

@@ -28,9 +28,9 @@ describe('hard forks activating mid-run (full loop)', () => {
     loop = await startFullLoop({
       sequencerEnv: { BATCHER_DA: 'blobs', BATCHER_BATCH_TYPE: 'span', BATCHER_COMPRESSION: 'brotli' },
       configure: (c, t0) => {
-        // Regolith, Canyon and Delta at genesis; then one fork every 12 s from t0 + 36 (L2 blocks are 2 s apart).
+        // Regolith, Canyon and Delta at genesis; then one fork every 6 s (three L2 blocks) from t0 + 30.
         const forks: Partial<Record<Fork, number>> = { regolith: 0, canyon: 0, delta: 0 }
-        SEQUENCE.forEach((f, i) => (forks[f] = t0 + 36 + 12 * i))
+        SEQUENCE.forEach((f, i) => (forks[f] = t0 + 30 + 6 * i))
         Object.assign(at, forks)
         return { ...c, forks, seqWindowSize: 600 }
       },

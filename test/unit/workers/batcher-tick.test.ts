@@ -189,4 +189,11 @@ describe('batcherTick', () => {
     expect(await w.tick()).toMatchObject({ outcome: 'idle', reason: expect.stringMatching(/SystemConfig batcher/) })
     expect(w.l1.sent).toHaveLength(0)
   })
+
+  it('rule: a channel whose L2 blocks were replaced (the sequencer rebuilt after an L1 reorg) is abandoned', async () => {
+    const w = world()
+    await w.tick()
+    w.setBlocks(blocks.map((b) => (b.ref.number >= 8 ? { ...b, ref: { ...b.ref, hash: `0x${'99'.repeat(32)}` as Hex } } : b)))
+    expect(await w.tick()).toMatchObject({ outcome: 'abandoned', reason: 'L2 blocks replaced' })
+  })
 })
