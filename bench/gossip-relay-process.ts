@@ -4,6 +4,7 @@
  * /proc/<pid>/status) and its block events from the JSON log lines on stdout, each with its log time (the relay's
  * `Date.now()`, the same clock as this process's on one machine).
  */
+import { RELAY_NODE_FLAGS } from '../gossip-relay/config.ts'
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -32,13 +33,13 @@ export type RelayProcess = {
   stop(): Promise<void>
 }
 
-/** `nodeArgs` go to node before the script (e.g. `--max-old-space-size=64`), to try a relay setting without editing it. */
+/** `nodeArgs` go to node before the script; by default the flags `npm run relay` uses (RELAY_NODE_FLAGS). */
 export async function spawnRelayProcess(config: RollupConfig, options: { ingress: string; secret: string; peers?: string[]; nodeArgs?: string[] }): Promise<RelayProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'op-edge-bench-relay-'))
   writeFileSync(join(dir, 'rollup.json'), JSON.stringify(toRollupJson(config)))
   const httpPort = await freePort()
   const args = [
-    ...(options.nodeArgs ?? []),
+    ...(options.nodeArgs ?? RELAY_NODE_FLAGS),
     join(root, 'gossip-relay/main.ts'),
     '--rollup-config', join(dir, 'rollup.json'),
     '--ingress', options.ingress,

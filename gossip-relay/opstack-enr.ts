@@ -17,7 +17,7 @@
  * encodeOpStackEnrEntry({ chainId: 8453n, version: 0n }) // Uint8Array [0x83, 0x85, 0x42, 0x00]  (RLP byte string)
  * checkOpStackPeer(enr, 8453)                            // { accept: true, data: { chainId: 8453n, version: 0n } }
  */
-import { toRlp } from 'viem'
+import { encodeRlpBytes } from '../shared/codec/rlp.ts'
 
 /** ENR key of the OP Stack entry. */
 export const OPSTACK_ENR_KEY = 'opstack'
@@ -65,7 +65,7 @@ export function encodeOpStackEnrValue(data: OpStackEnrData): Uint8Array {
 
 /** The RLP item op-node's `OpStackENRData.EncodeRLP` writes: the value above as an RLP byte string. */
 export function encodeOpStackEnrEntry(data: OpStackEnrData): Uint8Array {
-  return toRlp(encodeOpStackEnrValue(data), 'bytes')
+  return encodeRlpBytes(encodeOpStackEnrValue(data))
 }
 
 /** Decode the `opstack` value (the byte-string content, as an ENR decoder returns it). Trailing bytes are ignored. */

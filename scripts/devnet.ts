@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { devnetConfig } from '../shared/config/chains.ts'
 import { toRollupJson } from '../shared/config/parse-rollup-json.ts'
 import { installL1Contracts } from '../test/devnet/l1-contracts.ts'
+import { RELAY_NODE_FLAGS } from '../gossip-relay/config.ts'
 
 const root = join(import.meta.dirname, '..')
 const bin = (name: string) => join(root, 'node_modules', '.bin', name)
@@ -161,6 +162,7 @@ await waitFor(`${sequencerUrl}/healthz`, undefined, 'sequencer', 120_000)
 
 // The relays: the verifier's receives gossip and forwards it to its worker; the sequencer's publishes and peers with it.
 const relayArgs = (http: number, tcp: number, ingress: string, key: string, peers?: string) => [
+  ...RELAY_NODE_FLAGS,
   join(root, 'gossip-relay/main.ts'),
   '--rollup-config', join(dir, 'rollup.json'),
   '--ingress', ingress,

@@ -1,27 +1,39 @@
 /**
  * Byte and hex helpers used across the protocol core. `Uint8Array` inside, `0x` hex only at JSON edges.
- * Thin wrappers over viem where it already does the job.
+ * keccak is @noble/hashes (what viem uses underneath); hex is a table lookup here, so the long-lived relay that
+ * imports this file does not load all of viem (about 30 MB of RSS).
  */
-import { bytesToHex as viemBytesToHex, hexToBytes as viemHexToBytes, isHex, keccak256 as viemKeccak } from 'viem'
+import { keccak_256 } from '@noble/hashes/sha3.js'
 
 export type Hex = `0x${string}`
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+
 /** Lowercase `0x` hex of bytes. */
 export function toHex(bytes: Uint8Array): Hex {
-  return viemBytesToHex(bytes)
+  let out = '0x'
+  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]]
+  return out as Hex
 }
 
 /** Bytes of a `0x` hex string (even length). Throws `TypeError` on malformed hex. */
 export function fromHex(hex: string): Uint8Array {
-  if (typeof hex !== 'string' || !isHex(hex, { strict: true }) || hex.length % 2 !== 0) {
+  if (typeof hex !== 'string' || !/^0x[0-9a-fA-F]*$/.test(hex) || hex.length % 2 !== 0) {
     throw new TypeError(`not a 0x-prefixed even-length hex string: ${String(hex).slice(0, 40)}`)
   }
-  return viemHexToBytes(hex as Hex)
+  const out = new Uint8Array((hex.length - 2) / 2)
+  for (let i = 0, j = 2; i < out.length; i++, j += 2) out[i] = (nibble(hex.charCodeAt(j)) << 4) | nibble(hex.charCodeAt(j + 1))
+  return out
+}
+
+/** The value of a hex digit's char code (the caller checked it is one). */
+function nibble(c: number): number {
+  return c <= 57 ? c - 48 : (c | 32) - 87
 }
 
 /** keccak256 over bytes, returning bytes. */
 export function keccak(bytes: Uint8Array): Uint8Array {
-  return viemKeccak(bytes, 'bytes')
+  return keccak_256(bytes)
 }
 
 /** Concatenate byte arrays. */

@@ -9,7 +9,7 @@
  *
  * @example orderedTrieRoot([]) // EMPTY_TRIE_ROOT
  */
-import { toRlp } from 'viem'
+import { encodeRlpBytes, encodeRlpList } from '../codec/rlp.ts'
 import { fromHex, keccak } from '../bytes.ts'
 import type { Withdrawal } from '../codec/ssz-payload.ts'
 
@@ -33,7 +33,7 @@ export function orderedTrieRoot(values: readonly Uint8Array[]): Uint8Array {
 export function withdrawalsTrieRoot(withdrawals: readonly Withdrawal[]): Uint8Array {
   return orderedTrieRoot(
     withdrawals.map((w) =>
-      toRlp([minimal(w.index), minimal(w.validatorIndex), w.address, minimal(w.amount)], 'bytes'),
+      encodeRlpList([minimal(w.index), minimal(w.validatorIndex), w.address, minimal(w.amount)].map(encodeRlpBytes)),
     ),
   )
 }
@@ -85,7 +85,7 @@ function hexPrefix(nibbles: Uint8Array, leaf: boolean): Uint8Array {
 }
 
 function rlpIndex(i: number): Uint8Array {
-  return toRlp(bigEndian(i), 'bytes')
+  return encodeRlpBytes(bigEndian(i))
 }
 
 function minimal(v: bigint): Uint8Array {

@@ -22,6 +22,7 @@ import type { RollupConfig } from '../../shared/config/rollup-config.ts'
 import { toRollupJson } from '../../shared/config/parse-rollup-json.ts'
 import { startDevEngine, type DevEngine } from './dev-engine.ts'
 import { installL1Contracts } from './l1-contracts.ts'
+import { RELAY_NODE_FLAGS } from '../../gossip-relay/config.ts'
 
 const root = join(import.meta.dirname, '../..')
 
@@ -232,7 +233,7 @@ export async function startRelay(config: RollupConfig, options: { ingress: strin
     ...(config.unsafeBlockSigner ? ['--signer', config.unsafeBlockSigner] : []),
     ...(options.peers?.length ? ['--peers', options.peers.join(',')] : []),
   ]
-  const child = spawn(process.execPath, args, { cwd: root, stdio: options.verbose ? 'inherit' : 'ignore', env: { ...process.env, RELAY_SECRET: options.secret } })
+  const child = spawn(process.execPath, [...RELAY_NODE_FLAGS, ...args], { cwd: root, stdio: options.verbose ? 'inherit' : 'ignore', env: { ...process.env, RELAY_SECRET: options.secret } })
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM')
