@@ -30,7 +30,10 @@ export type NodeEventKind =
   | 'batcher-channel-confirmed'
   | 'batcher-channel-abandoned'
 
-export type NodeEvent = { id: number; at: number; kind: NodeEventKind; detail: Record<string, unknown> }
+/** An event's detail: flat scalars (stored as JSON; `unknown` or deep types would not survive the typed RPC stub). */
+export type EventDetail = Record<string, string | number | boolean | null>
+
+export type NodeEvent = { id: number; at: number; kind: NodeEventKind; detail: EventDetail }
 
 /** How many events the object keeps. */
 export const MAX_EVENTS = 500

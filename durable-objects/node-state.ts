@@ -5,7 +5,7 @@
 import type { L1BlockRef, L2BlockRef } from '../shared/deriver/types.ts'
 import type { Hex } from '../shared/bytes.ts'
 import type { GossipVersion } from '../shared/p2p/gossip-envelope.ts'
-import { MAX_EVENTS, type NodeEvent, type NodeEventKind } from './events.ts'
+import { type EventDetail, MAX_EVENTS, type NodeEvent, type NodeEventKind } from './events.ts'
 
 /** An unsafe payload waiting in the queue (see `unsafe-queue.ts`). */
 export type StoredUnsafePayload = { hash: Hex; number: number; parentHash: Hex; timestamp: number; version: GossipVersion; message: Uint8Array }
@@ -13,6 +13,11 @@ type UnsafeRow = { hash: string; number: number; parent_hash: string; timestamp:
 const unsafeOf = (r: UnsafeRow): StoredUnsafePayload => ({ hash: r.hash as Hex, number: r.number, parentHash: r.parent_hash as Hex, timestamp: r.timestamp, version: r.version as GossipVersion, message: new Uint8Array(r.message) })
 
 export type HeadName = 'unsafe' | 'safe' | 'finalized' | 'pending_safe'
+
+/** Histogram upper bounds (ms) of Engine API call latency. */
+export const ENGINE_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000] as const
+export type EngineCallStat = { method: string; leMs: number | null; ok: boolean; count: number; sumMs: number }
+export type HeadSample = { at: number; unsafe: number | null; safe: number | null; finalized: number | null; l1: number | null }
 export type L1HeadName = 'l1_head' | 'l1_safe' | 'l1_finalized' | 'current_l1'
 
 export type Cursor = { version: number; checkpoint: string | null; nextL1: number; updatedAt: number }
@@ -116,7 +121,7 @@ export class NodeState {
     this.#sql.exec(`DELETE FROM finality`)
   }
 
-  event(kind: NodeEventKind, detail: Record<string, unknown>, now: number): void {
+  event(kind: NodeEventKind, detail: EventDetail, now: number): void {
     this.#sql.exec(`INSERT INTO events (at, kind, detail) VALUES (?, ?, ?)`, now, kind, JSON.stringify(detail))
     this.#sql.exec(`DELETE FROM events WHERE id <= (SELECT MAX(id) FROM events) - ?`, MAX_EVENTS)
   }
@@ -125,7 +130,7 @@ export class NodeState {
     return this.#sql
       .exec<{ id: number; at: number; kind: string; detail: string }>(`SELECT id, at, kind, detail FROM events ORDER BY id DESC LIMIT ?`, limit)
       .toArray()
-      .map((r) => ({ id: r.id, at: r.at, kind: r.kind as NodeEventKind, detail: JSON.parse(r.detail) as Record<string, unknown> }))
+      .map((r) => ({ id: r.id, at: r.at, kind: r.kind as NodeEventKind, detail: JSON.parse(r.detail) as EventDetail }))
   }
 
   /** Queue an unsafe payload; false if that hash is already queued. */
@@ -173,6 +178,44 @@ export class NodeState {
   newestUnsafePayload(): StoredUnsafePayload | null {
     const row = this.#sql.exec<UnsafeRow>(`SELECT * FROM unsafe_payloads ORDER BY number DESC, hash LIMIT 1`).toArray()[0]
     return row ? unsafeOf(row) : null
+  }
+
+  /** Engine API latency and outcome by method (histogram buckets in ms, for `/metrics`). */
+  recordEngineCall(method: string, ms: number, ok: boolean): void {
+    const bucket = ENGINE_BUCKETS_MS.find((b) => ms <= b) ?? Infinity
+    this.#sql.exec(
+      `INSERT INTO engine_calls (method, bucket, ok, count, sum_ms) VALUES (?, ?, ?, 1, ?) ON CONFLICT(method, bucket, ok) DO UPDATE SET count = count + 1, sum_ms = sum_ms + excluded.sum_ms`,
+      method,
+      bucket === Infinity ? -1 : bucket,
+      ok ? 1 : 0,
+      ms,
+    )
+  }
+
+  engineCallStats(): EngineCallStat[] {
+    return this.#sql
+      .exec<{ method: string; bucket: number; ok: number; count: number; sum_ms: number }>(`SELECT method, bucket, ok, count, sum_ms FROM engine_calls ORDER BY method, bucket`)
+      .toArray()
+      .map((r) => ({ method: r.method, leMs: r.bucket === -1 ? null : r.bucket, ok: r.ok === 1, count: r.count, sumMs: r.sum_ms }))
+  }
+
+  /** At most one sample a minute of the heads (status page chart); two hours are kept. */
+  sampleHeads(now: number): void {
+    const minute = Math.floor(now / 60_000) * 60_000
+    const h = (n: HeadName) => this.head(n)?.number ?? null
+    this.#sql.exec(
+      `INSERT OR REPLACE INTO head_history (at, unsafe, safe, finalized, l1) VALUES (?, ?, ?, ?, ?)`,
+      minute,
+      h('unsafe'),
+      h('safe'),
+      h('finalized'),
+      this.l1Head('l1_head')?.number ?? null,
+    )
+    this.#sql.exec(`DELETE FROM head_history WHERE at < ?`, minute - 120 * 60_000)
+  }
+
+  headHistory(): HeadSample[] {
+    return this.#sql.exec<HeadSample>(`SELECT at, unsafe, safe, finalized, l1 FROM head_history ORDER BY at`).toArray().map((r) => ({ ...r }))
   }
 
   incrementCounter(name: string, by = 1): void {

@@ -18,14 +18,14 @@ import { createL1Source } from '../workers/l1-source.ts'
 import { engineApi } from './engine-api.ts'
 import type { EngineApi, ForkchoiceState } from './engine-driver.ts'
 import type { NodeEvent } from './events.ts'
-import { NodeState } from './node-state.ts'
+import { NodeState, type EngineCallStat, type HeadSample } from './node-state.ts'
 import { outputAtBlock, type OutputAtBlockResult } from './output-at-block.ts'
 import { migrate } from './schema.ts'
 import { syncStatusJson } from './sync-status.ts'
 import { TaskQueue } from './task-queue.ts'
 import { enqueueUnsafe, processUnsafeQueue, type ProcessReport } from './unsafe-queue.ts'
 import { sequencerStep, type SequencedBlock } from './sequencer.ts'
-import { BatcherLedger, type BatcherChannel, type BatcherTx } from './batcher-ledger.ts'
+import { BatcherLedger, type BatcherChannel, type BatcherTx, type Submitted } from './batcher-ledger.ts'
 import type { BatcherState } from '../workers/batcher-tick.ts'
 import type { BatchBlock } from '../workers/batcher-channel.ts'
 import { signIngress } from '../shared/p2p/ingress-auth.ts'
@@ -33,6 +33,26 @@ import { SeenBlocks } from '../shared/p2p/seen-blocks.ts'
 import { versionOfTopic } from '../shared/p2p/topics.ts'
 import { validateGossipBlock, type GossipDropReason } from '../shared/p2p/validate-block.ts'
 import { fromHex, toHex } from '../shared/bytes.ts'
+
+export type NodeStatusSnapshot = {
+  chain: string
+  role: 'verifier' | 'sequencer' | null
+  now: number
+  config: { ok: true } | { ok: false; problems: { setting: string; problem: string }[] }
+  critical: string | null
+  heads: { unsafe: L2BlockRef | null; safe: L2BlockRef | null; finalized: L2BlockRef | null; pendingSafe: L2BlockRef | null }
+  l1: { head: L1BlockRef | null; safe: L1BlockRef | null; finalized: L1BlockRef | null; current: L1BlockRef | null }
+  derivation: { nextL1: number; updatedAt: number; checkpointBytes: number } | null
+  engine: { lastOkAt: number | null; lastError: { at: number; method: string; message: string } | null; queueDepth: number; calls: EngineCallStat[] }
+  unsafeQueue: { depth: number; elSyncTarget: L2BlockRef | null }
+  signer: string | null
+  sequencer: { active: boolean; waiting: string | null }
+  batcher: { submitted: Submitted | null; channel: BatcherChannel | null; txs: Omit<BatcherTx, 'parts'>[] }
+  counters: Record<string, number>
+  events: NodeEvent[]
+  /** One sample a minute for the last two hours: heads and the L1 head. */
+  history: HeadSample[]
+}
 
 export type IngestUnsafeResult =
   | { result: 'accept'; number: number; hash: string; queued: boolean; note?: string; unsafe: number | null; report: ProcessReport }
@@ -98,13 +118,29 @@ export class RollupNode extends DurableObject<Env> {
   #engineApi(): EngineApi {
     const c = this.#config()
     const api = engineApi(this.#engineClient(c), c.chain)
+    // Every call's outcome is remembered for the status page and /healthz (engine reachable, last error).
+    const watched = <A extends unknown[], R>(method: string, f: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
+      const started = Date.now()
+      try {
+        const r = await f(...a)
+        this.#state.setMeta('engine_last_ok', String(Date.now()))
+        this.#state.recordEngineCall(method, Date.now() - started, true)
+        return r
+      } catch (e) {
+        this.#state.setMeta('engine_last_error', JSON.stringify({ at: Date.now(), method, message: e instanceof Error ? e.message.split('\n')[0].slice(0, 300) : String(e) }))
+        this.#state.recordEngineCall(method, Date.now() - started, false)
+        throw e
+      }
+    }
     return {
-      ...api,
-      forkchoiceUpdated: async (state, attributes) => {
+      forkchoiceUpdated: watched('forkchoiceUpdated', async (state: ForkchoiceState, attributes?: Parameters<EngineApi['forkchoiceUpdated']>[1]) => {
         const r = await api.forkchoiceUpdated(state, attributes)
         if (r.status === 'VALID') this.#state.setMeta('engine_forkchoice', JSON.stringify(state))
         return r
-      },
+      }),
+      getPayload: watched('getPayload', api.getPayload),
+      newPayload: watched('newPayload', api.newPayload),
+      blockByNumber: watched('blockByNumber', api.blockByNumber),
     }
   }
 
@@ -391,6 +427,40 @@ export class RollupNode extends DurableObject<Env> {
     if (heads.safe) this.#state.setL1Head('l1_safe', heads.safe)
     if (heads.finalized) this.#state.setL1Head('l1_finalized', heads.finalized)
     if (heads.current) this.#state.setL1Head('current_l1', heads.current)
+    this.#state.sampleHeads(Date.now())
+  }
+
+  /**
+   * Everything the status page, `/metrics` and `/healthz` show, read in one call (no engine or L1 I/O: it reports what
+   * the node last saw).
+   */
+  async statusSnapshot(): Promise<NodeStatusSnapshot> {
+    const s = this.#state
+    const c = parseNodeConfig(this.env as unknown as Record<string, unknown>)
+    const ledger = new BatcherLedger(this.ctx.storage.sql)
+    const cursor = s.cursor()
+    const json = <T>(key: string): T | null => {
+      const v = s.meta(key)
+      return v ? (JSON.parse(v) as T) : null
+    }
+    return {
+      chain: this.env.CHAIN,
+      role: c.ok ? c.config.role : null,
+      now: Date.now(),
+      config: c.ok ? { ok: true } : { ok: false, problems: c.problems },
+      critical: s.meta('critical') || null,
+      heads: { unsafe: s.head('unsafe'), safe: s.head('safe'), finalized: s.head('finalized'), pendingSafe: s.head('pending_safe') },
+      l1: { head: s.l1Head('l1_head'), safe: s.l1Head('l1_safe'), finalized: s.l1Head('l1_finalized'), current: s.l1Head('current_l1') },
+      derivation: cursor ? { nextL1: cursor.nextL1, updatedAt: cursor.updatedAt, checkpointBytes: cursor.checkpoint?.length ?? 0 } : null,
+      engine: { lastOkAt: Number(s.meta('engine_last_ok') ?? 0) || null, lastError: json<{ at: number; method: string; message: string }>('engine_last_error'), queueDepth: this.#engine.depth, calls: s.engineCallStats() },
+      unsafeQueue: { depth: s.unsafeQueueDepth(), elSyncTarget: json<L2BlockRef>('el_sync_target') },
+      signer: s.meta('unsafe_block_signer') || (c.ok ? (c.config.chain.unsafeBlockSigner ?? null) : null),
+      sequencer: { active: s.meta('sequencer_active') === '1', waiting: s.meta('sequencer_wait') || null },
+      batcher: { submitted: ledger.submitted(), channel: ledger.channel(), txs: ledger.txs().map(({ parts: _parts, ...t }) => t) },
+      counters: s.counters(),
+      events: s.events(50),
+      history: s.headHistory(),
+    }
   }
 
   /** `optimism_safeHeadAtL1Block`. */

@@ -18,6 +18,9 @@ export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);`,
   // 5: the batch submitter's transactions of the channel in flight (batcher-ledger.ts)
   `CREATE TABLE IF NOT EXISTS batcher_txs (idx INTEGER PRIMARY KEY, hash TEXT NOT NULL, json TEXT NOT NULL, payload BLOB NOT NULL);`,
+  // 6: observability — Engine API latency histogram by method and outcome, heads sampled once a minute
+  `CREATE TABLE IF NOT EXISTS engine_calls (method TEXT NOT NULL, bucket INTEGER NOT NULL, ok INTEGER NOT NULL, count INTEGER NOT NULL, sum_ms INTEGER NOT NULL, PRIMARY KEY (method, bucket, ok));
+   CREATE TABLE IF NOT EXISTS head_history (at INTEGER PRIMARY KEY, unsafe INTEGER, safe INTEGER, finalized INTEGER, l1 INTEGER);`,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -66,6 +66,35 @@ describe('RollupNode', () => {
 })
 
 describe('TaskQueue', () => {
+  it('default: statusSnapshot reports heads, L1, engine call stats, counters, events and the minute history', async () => {
+    const stub = env.ROLLUP_NODE.get(env.ROLLUP_NODE.idFromName('snapshot'))
+    const empty = await stub.statusSnapshot()
+    expect(empty).toMatchObject({ chain: 'devnet', role: 'verifier', config: { ok: true }, critical: null, heads: { unsafe: null, safe: null }, derivation: null, history: [] })
+    await runInDurableObject(stub, async (_i: RollupNode, state) => {
+      const s = new NodeState(state.storage.sql)
+      s.setHead('unsafe', l2(9))
+      s.setHead('safe', l2(5))
+      s.recordEngineCall('newPayload', 3, true)
+      s.recordEngineCall('newPayload', 40, true)
+      s.recordEngineCall('newPayload', 20_000, false)
+      s.incrementCounter('sequencer_blocks', 2)
+      s.sampleHeads(120_000)
+      s.sampleHeads(150_000) // same minute: replaced
+      s.sampleHeads(180_000)
+      s.event('l1-reorg', { at: 1 }, 5)
+    })
+    const snap = await stub.statusSnapshot()
+    expect(snap.heads.unsafe?.number).toBe(9)
+    expect(snap.engine.calls).toEqual([
+      { method: 'newPayload', leMs: null, ok: false, count: 1, sumMs: 20_000 },
+      { method: 'newPayload', leMs: 5, ok: true, count: 1, sumMs: 3 },
+      { method: 'newPayload', leMs: 50, ok: true, count: 1, sumMs: 40 },
+    ])
+    expect(snap.counters).toEqual({ sequencer_blocks: 2 })
+    expect(snap.history.map((h) => [h.at, h.unsafe, h.safe])).toEqual([[120_000, 9, 5], [180_000, 9, 5]])
+    expect(snap.events[0]).toMatchObject({ kind: 'l1-reorg' })
+  })
+
   it('behavior: runs tasks one at a time in call order, failures do not stop the queue', async () => {
     const q = new TaskQueue()
     const log: string[] = []
