@@ -6,13 +6,12 @@
  */
 import { RELAY_NODE_FLAGS } from '../gossip-relay/config.ts'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { RollupConfig } from '../shared/config/rollup-config.ts'
-import { toRollupJson } from '../shared/config/parse-rollup-json.ts'
-import { freePort, until } from '../test/devnet/stack.ts'
+import { freePort, relayCommand, until } from '../test/devnet/stack.ts'
 
 const root = join(import.meta.dirname, '..')
 
@@ -36,21 +35,8 @@ export type RelayProcess = {
 /** `nodeArgs` go to node before the script; by default the flags `npm run relay` uses (RELAY_NODE_FLAGS). */
 export async function spawnRelayProcess(config: RollupConfig, options: { ingress: string; secret: string; peers?: string[]; nodeArgs?: string[] }): Promise<RelayProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'op-edge-bench-relay-'))
-  writeFileSync(join(dir, 'rollup.json'), JSON.stringify(toRollupJson(config)))
   const httpPort = await freePort()
-  const args = [
-    ...(options.nodeArgs ?? RELAY_NODE_FLAGS),
-    join(root, 'gossip-relay/main.ts'),
-    '--rollup-config', join(dir, 'rollup.json'),
-    '--ingress', options.ingress,
-    '--listen', '/ip4/127.0.0.1/tcp/0',
-    '--http-host', '127.0.0.1',
-    '--http-port', String(httpPort),
-    '--key-file', join(dir, 'p2p.key'),
-    '--no-discovery',
-    ...(config.unsafeBlockSigner ? ['--signer', config.unsafeBlockSigner] : []),
-    ...(options.peers?.length ? ['--peers', options.peers.join(',')] : []),
-  ]
+  const args = [...(options.nodeArgs ?? RELAY_NODE_FLAGS), ...relayCommand(config, dir, { ingress: options.ingress, httpPort, ...(options.peers ? { peers: options.peers } : {}) })]
   // stdout is read to the end: a pipe nobody drains would stall the relay once it fills.
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, RELAY_SECRET: options.secret } })
   const events: RelayBlockEvent[] = []

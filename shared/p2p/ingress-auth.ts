@@ -10,8 +10,8 @@
  * Pure: the caller passes the current time. The secret is a string (UTF-8) or bytes; use 32 random bytes.
  *
  * @example
- * const headers = signIngress(secret, body, Math.floor(Date.now() / 1000))
- * verifyIngress(secret, body, request.headers, Math.floor(Date.now() / 1000)) // { ok: true }
+ * const headers = signIngress(secret, body, nowSeconds) // the caller passes the time
+ * verifyIngress(secret, body, request.headers, nowSeconds) // { ok: true }
  */
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'

@@ -87,6 +87,33 @@ export async function until<T>(what: string, ms: number, f: () => Promise<T | un
   }
 }
 
+/** A worker under `wrangler dev` with these settings, answering `/healthz`; returns its URL. */
+async function spawnWorker(dir: string, settings: Record<string, string>, children: ChildProcess[], verbose = false): Promise<string> {
+  writeFileSync(join(dir, '.env'), Object.entries(settings).map(([k, v]) => `${k}=${v}`).join('\n') + '\n')
+  const port = await freePort()
+  // Its own inspector port: wrangler dev processes starting at the same time would all take the default 9229.
+  const args = ['dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(await freePort()), '--env-file', join(dir, '.env'), '--persist-to', join(dir, 'state')]
+  children.push(spawn(join(root, 'node_modules/.bin/wrangler'), args, { cwd: root, stdio: verbose ? 'inherit' : 'ignore', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } }))
+  const worker = `http://127.0.0.1:${port}`
+  await until('the worker', 90_000, async () => ((await fetch(`${worker}/healthz`)).ok ? true : undefined))
+  return worker
+}
+
+/** Settings every devnet worker shares. */
+function devnetSettings(config: RollupConfig, l1Url: string, engine: { url: string }, jwtSecret: string, adminToken: string): Record<string, string> {
+  return {
+    CHAIN: 'devnet',
+    ROLLUP_CONFIG: JSON.stringify(toRollupJson(config)),
+    L1_RPC_URLS: l1Url,
+    BEACON_URLS: l1Url,
+    BEACON_BLOCK_ID: 'number',
+    SECONDS_PER_SLOT: '1',
+    ENGINE_URL: engine.url,
+    ENGINE_JWT_SECRET: jwtSecret,
+    ADMIN_TOKEN: adminToken,
+  }
+}
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const children: ChildProcess[] = []
   let engine: DevEngine | undefined
@@ -98,7 +125,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     rmSync(dir, { recursive: true, force: true })
   }
   try {
-    const [l1Port, workerPort] = [await freePort(), await freePort()]
+    const l1Port = await freePort()
     const l1Url = `http://127.0.0.1:${l1Port}`
     const blockTime = options.l1BlockTime ?? 1
     const anvilArgs = ['--host', '127.0.0.1', '--port', String(l1Port), '--silent', ...(blockTime > 0 ? ['--block-time', String(blockTime)] : [])]
@@ -112,28 +139,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     engine = await startDevEngine({ config: { ...base, genesis: { ...base.genesis, l2Time } }, jwtSecret, host: '127.0.0.1', port: 0 })
     const config: RollupConfig = { ...base, genesis: { ...base.genesis, l1: { hash: l1Genesis.hash, number: 0 }, l2: { hash: engine.genesis.hash as Hex, number: 0 }, l2Time } }
     const adminToken = `stack-admin-${randomBytes(8).toString('hex')}`
+    const l1ForWorker = (options.l1UrlForWorker ?? ((u) => u))(l1Url)
     const settings: Record<string, string> = {
-      CHAIN: 'devnet',
-      ROLLUP_CONFIG: JSON.stringify(toRollupJson(config)),
-      L1_RPC_URLS: (options.l1UrlForWorker ?? ((u) => u))(l1Url),
-      BEACON_URLS: (options.l1UrlForWorker ?? ((u) => u))(l1Url),
-      BEACON_BLOCK_ID: 'number',
+      ...devnetSettings(config, l1ForWorker, { url: (options.engineUrlForWorker ?? ((u) => u))(engine.url) }, jwtSecret, adminToken),
       SECONDS_PER_SLOT: String(Math.max(1, blockTime)),
-      ENGINE_URL: (options.engineUrlForWorker ?? ((u) => u))(engine.url),
-      ENGINE_JWT_SECRET: jwtSecret,
-      ADMIN_TOKEN: adminToken,
       ...options.env,
     }
-    writeFileSync(join(dir, '.env'), Object.entries(settings).map(([k, v]) => `${k}=${v}`).join('\n') + '\n')
-    // Its own inspector port: wrangler dev processes starting at the same time would all take the default 9229.
-    const wrangler = spawn(join(root, 'node_modules/.bin/wrangler'), ['dev', '--local', '--ip', '127.0.0.1', '--port', String(workerPort), '--inspector-port', String(await freePort()), '--env-file', join(dir, '.env'), '--persist-to', join(dir, 'state')], {
-      cwd: root,
-      stdio: options.verbose ? 'inherit' : 'ignore',
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-    })
-    children.push(wrangler)
-    const worker = `http://127.0.0.1:${workerPort}`
-    await until('the worker', 90_000, async () => ((await fetch(`${worker}/healthz`)).ok ? true : undefined))
+    const worker = await spawnWorker(dir, settings, children, options.verbose)
     return {
       l1Url,
       worker,
@@ -173,30 +185,8 @@ export async function startNode(stack: Pick<Stack, 'l1Url' | 'config'>, options:
     const jwtSecret = randomBytes(32).toString('hex')
     engine = await startDevEngine({ config: stack.config, jwtSecret, host: '127.0.0.1', port: 0 })
     if (engine.genesis.hash !== stack.config.genesis.l2.hash) throw new Error('the second engine has another genesis')
-    const port = await freePort()
     const adminToken = `node-admin-${randomBytes(8).toString('hex')}`
-    const settings: Record<string, string> = {
-      CHAIN: 'devnet',
-      ROLLUP_CONFIG: JSON.stringify(toRollupJson(stack.config)),
-      L1_RPC_URLS: stack.l1Url,
-      BEACON_URLS: stack.l1Url,
-      BEACON_BLOCK_ID: 'number',
-      SECONDS_PER_SLOT: '1',
-      ENGINE_URL: engine.url,
-      ENGINE_JWT_SECRET: jwtSecret,
-      ADMIN_TOKEN: adminToken,
-      ...options.env,
-    }
-    writeFileSync(join(dir, '.env'), Object.entries(settings).map(([k, v]) => `${k}=${v}`).join('\n') + '\n')
-    children.push(
-      spawn(join(root, 'node_modules/.bin/wrangler'), ['dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(await freePort()), '--env-file', join(dir, '.env'), '--persist-to', join(dir, 'state')], {
-        cwd: root,
-        stdio: options.verbose ? 'inherit' : 'ignore',
-        env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-      }),
-    )
-    const worker = `http://127.0.0.1:${port}`
-    await until('the worker', 90_000, async () => ((await fetch(`${worker}/healthz`)).ok ? true : undefined))
+    const worker = await spawnWorker(dir, { ...devnetSettings(stack.config, stack.l1Url, engine, jwtSecret, adminToken), ...options.env }, children, options.verbose)
     return {
       worker,
       engine,
@@ -216,23 +206,31 @@ export async function startNode(stack: Pick<Stack, 'l1Url' | 'config'>, options:
 
 export type DevnetRelay = { http: string; peerId: string; multiaddrs: string[]; status(): Promise<any>; stop(): Promise<void> }
 
-/** A gossip relay process (`node gossip-relay/main.ts`) on 127.0.0.1 for the devnet chain, discovery off. */
-export async function startRelay(config: RollupConfig, options: { ingress: string; secret: string; peers?: string[]; verbose?: boolean }): Promise<DevnetRelay> {
-  const dir = mkdtempSync(join(tmpdir(), 'op-edge-relay-'))
+/**
+ * The command line of a devnet relay (after node's own flags): its rollup config written into `dir`, a fresh key file
+ * there, listening on 127.0.0.1, discovery off, the config's unsafe-block signer.
+ */
+export function relayCommand(config: RollupConfig, dir: string, options: { ingress: string; httpPort: number; peers?: string[] }): string[] {
   writeFileSync(join(dir, 'rollup.json'), JSON.stringify(toRollupJson(config)))
-  const httpPort = await freePort()
-  const args = [
+  return [
     join(root, 'gossip-relay/main.ts'),
     '--rollup-config', join(dir, 'rollup.json'),
     '--ingress', options.ingress,
     '--listen', '/ip4/127.0.0.1/tcp/0',
     '--http-host', '127.0.0.1',
-    '--http-port', String(httpPort),
+    '--http-port', String(options.httpPort),
     '--key-file', join(dir, 'p2p.key'),
     '--no-discovery',
     ...(config.unsafeBlockSigner ? ['--signer', config.unsafeBlockSigner] : []),
     ...(options.peers?.length ? ['--peers', options.peers.join(',')] : []),
   ]
+}
+
+/** A gossip relay process (`node gossip-relay/main.ts`) on 127.0.0.1 for the devnet chain, discovery off. */
+export async function startRelay(config: RollupConfig, options: { ingress: string; secret: string; peers?: string[]; verbose?: boolean }): Promise<DevnetRelay> {
+  const dir = mkdtempSync(join(tmpdir(), 'op-edge-relay-'))
+  const httpPort = await freePort()
+  const args = relayCommand(config, dir, { ingress: options.ingress, httpPort, ...(options.peers ? { peers: options.peers } : {}) })
   const child = spawn(process.execPath, [...RELAY_NODE_FLAGS, ...args], { cwd: root, stdio: options.verbose ? 'inherit' : 'ignore', env: { ...process.env, RELAY_SECRET: options.secret } })
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
