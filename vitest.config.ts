@@ -15,6 +15,16 @@ export default defineConfig({
       },
       {
         test: {
+          // Property-based fuzzing of the decoders that see untrusted bytes (issue #8): a short seeded run here,
+          // `npm run fuzz` for 100,000 inputs per target.
+          name: 'fuzz',
+          environment: 'node',
+          include: ['test/fuzz/**/*.test.ts'],
+          testTimeout: 3_600_000,
+        },
+      },
+      {
+        test: {
           // The gossip relay: real libp2p hosts on 127.0.0.1.
           name: 'relay',
           environment: 'node',
