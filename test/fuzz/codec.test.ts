@@ -4,6 +4,8 @@
  * (test/fuzz/fixtures), mutated by the harness.
  */
 import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { constants, deflateSync } from 'node:zlib'
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -19,7 +21,7 @@ import { decodeExecutionPayload, encodeExecutionPayload, type PayloadVersion } f
 import { validPayload } from '../unit/p2p/gossip-block-fixtures.ts'
 import { type FuzzReport, formatReports, fuzz, fuzzReports, MAX_MS_PER_INPUT, mutatedBytes, mutatedFixedSize } from './harness.ts'
 
-const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url))
+const fixture = (name: string) => readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'fixtures', name))
 const SPAN_CONTENT = new Uint8Array(fixture('raw_span_batch.bin'))
 const SPAN_BATCH = Uint8Array.from([1, ...SPAN_CONTENT])
 const BLOBS = ['blob1.txt', 'blob2.txt'].map((f) => fromHex(fixture(f).toString('utf8').trim()))
