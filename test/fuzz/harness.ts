@@ -148,9 +148,12 @@ function concat(...parts: Uint8Array[]): Uint8Array {
  * the random inputs.
  */
 export function mutatedBytes(seeds: readonly Uint8Array[], maxRandom = 512): fc.Arbitrary<Uint8Array> {
+  // Plain copies: a node Buffer's `slice` is a view, so mutating "a copy" of a Buffer seed would corrupt the seed (and
+  // whatever else shares its memory) for every later input.
+  const own: Uint8Array[] = seeds.map((s) => Uint8Array.from(s))
   const seeded = fc
-    .tuple(fc.constantFrom(...seeds), fc.array(mutation, { maxLength: 8 }))
-    .map(([seed, ms]) => ms.reduce((b, m) => m(b), seed))
+    .tuple(fc.constantFrom(...own), fc.array(mutation, { maxLength: 8 }))
+    .map(([seed, ms]) => ms.reduce<Uint8Array>((b, m) => m(b), seed))
   return fc.oneof({ weight: 8, arbitrary: seeded }, { weight: 1, arbitrary: fc.uint8Array({ maxLength: maxRandom }) })
 }
 
