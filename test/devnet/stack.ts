@@ -114,16 +114,19 @@ function devnetSettings(config: RollupConfig, l1Url: string, engine: { url: stri
   }
 }
 
+/** Stop the processes (and wait for them), close the engine, remove the state directory. */
+async function stopAll(children: ChildProcess[], engine: DevEngine | undefined, dir: string): Promise<void> {
+  for (const c of children) c.kill('SIGTERM')
+  await Promise.all(children.map((c) => (c.exitCode !== null || c.signalCode !== null ? undefined : new Promise((r) => c.once('exit', r)))))
+  await engine?.close()
+  rmSync(dir, { recursive: true, force: true })
+}
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const children: ChildProcess[] = []
   let engine: DevEngine | undefined
   const dir = mkdtempSync(join(tmpdir(), 'op-edge-stack-'))
-  const stop = async () => {
-    for (const c of children) c.kill('SIGTERM')
-    await Promise.all(children.map((c) => (c.exitCode !== null || c.signalCode !== null ? undefined : new Promise((r) => c.once('exit', r)))))
-    await engine?.close()
-    rmSync(dir, { recursive: true, force: true })
-  }
+  const stop = () => stopAll(children, engine, dir)
   try {
     const l1Port = await freePort()
     const l1Url = `http://127.0.0.1:${l1Port}`
@@ -175,12 +178,7 @@ export async function startNode(stack: Pick<Stack, 'l1Url' | 'config'>, options:
   const children: ChildProcess[] = []
   let engine: DevEngine | undefined
   const dir = mkdtempSync(join(tmpdir(), 'op-edge-node-'))
-  const stop = async () => {
-    for (const c of children) c.kill('SIGTERM')
-    await Promise.all(children.map((c) => (c.exitCode !== null || c.signalCode !== null ? undefined : new Promise((r) => c.once('exit', r)))))
-    await engine?.close()
-    rmSync(dir, { recursive: true, force: true })
-  }
+  const stop = () => stopAll(children, engine, dir)
   try {
     const jwtSecret = randomBytes(32).toString('hex')
     engine = await startDevEngine({ config: stack.config, jwtSecret, host: '127.0.0.1', port: 0 })

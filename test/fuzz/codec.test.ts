@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { constants, deflateSync } from 'node:zlib'
 import fc from 'fast-check'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, it } from 'vitest'
 import { fromHex } from '../../shared/bytes.ts'
 import { decodeBatch } from '../../shared/codec/batch.ts'
 import { BLOB_SIZE, blobToData } from '../../shared/codec/blob.ts'
@@ -19,7 +19,7 @@ import { encodeRlpBytes } from '../../shared/codec/rlp.ts'
 import { deriveSpanBatch } from '../../shared/codec/span-batch.ts'
 import { decodeExecutionPayload, encodeExecutionPayload, type PayloadVersion } from '../../shared/codec/ssz-payload.ts'
 import { validPayload } from '../unit/p2p/gossip-block-fixtures.ts'
-import { type FuzzReport, formatReports, fuzz, fuzzReports, MAX_MS_PER_INPUT, mutatedBytes, mutatedFixedSize } from './harness.ts'
+import { assertClean, fuzz, mutatedBytes, mutatedFixedSize, printReportsAfterAll } from './harness.ts'
 
 const fixture = (name: string) => readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'fixtures', name))
 const SPAN_CONTENT = new Uint8Array(fixture('raw_span_batch.bin'))
@@ -35,15 +35,7 @@ const CAP = 10_000_000
 const ZLIB_BOMB = deflateSync(new Uint8Array(64 << 20), { level: 9, strategy: constants.Z_DEFAULT_STRATEGY })
 const BROTLI_BOMB = compressChannel(new Uint8Array(64 << 20), 'brotli', 5)
 
-function assertClean(r: FuzzReport): void {
-  expect(r.counterexample).toBeUndefined()
-  expect(r.crashes).toBe(0)
-  expect(r.maxMs).toBeLessThan(MAX_MS_PER_INPUT)
-}
-
-afterAll(() => {
-  if (process.env.FUZZ_RUNS) console.log(`\n${formatReports(fuzzReports())}\n`)
-})
+printReportsAfterAll()
 
 describe('fuzz: batcher data', () => {
   it('parseDataUnit: frames', async () => {

@@ -4,12 +4,12 @@
  * senders mixed in. The Deriver documents no thrown errors: malformed data is a trace entry, never an exception.
  */
 import fc from 'fast-check'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { toHex } from '../../shared/bytes.ts'
 import { Deriver } from '../../shared/deriver/deriver.ts'
 import type { L1Input, L2BlockRef } from '../../shared/deriver/types.ts'
 import { BATCHER, channelFor, dataUnit, framesOf, genesisRef, l1Inputs, makeConfig, planL2, signedTx } from '../support/chain-harness.ts'
-import { type FuzzReport, formatReports, FUZZ_RUNS, fuzz, fuzzReports, mutatedBytes } from './harness.ts'
+import { assertClean, FUZZ_RUNS, fuzz, mutatedBytes, printReportsAfterAll } from './harness.ts'
 
 const CONFIG = makeConfig({ regolith: 0, canyon: 0, delta: 0, ecotone: 0, fjord: 0, granite: 0, holocene: 0, isthmus: 0 }, { seqWindowSize: 12 })
 const PLAN = planL2(CONFIG, 12, (n) => (n % 3 === 0 ? [signedTx(CONFIG.l2ChainId, n)] : []))
@@ -25,15 +25,7 @@ const MAX_MS_PER_SCENARIO = 1_000
 
 type Tx = L1Input['transactions'][number]
 
-function assertClean(r: FuzzReport): void {
-  expect(r.counterexample).toBeUndefined()
-  expect(r.crashes).toBe(0)
-  expect(r.maxMs).toBeLessThan(MAX_MS_PER_SCENARIO)
-}
-
-afterAll(() => {
-  if (process.env.FUZZ_RUNS) console.log(`\n${formatReports(fuzzReports())}\n`)
-})
+printReportsAfterAll()
 
 const batcherTx = (u: Uint8Array): Tx => ({ from: BATCHER, to: CONFIG.batchInboxAddress, type: 2, input: toHex(u) })
 const CLEAN: Tx[] = UNITS.map(batcherTx)
@@ -108,6 +100,6 @@ describe('fuzz: the Deriver', () => {
       expected: () => undefined,
       run: derive,
     })
-    assertClean(report)
+    assertClean(report, MAX_MS_PER_SCENARIO)
   })
 })

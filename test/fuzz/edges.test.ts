@@ -5,7 +5,7 @@
  * is a JSON-RPC error response).
  */
 import fc from 'fast-check'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, it } from 'vitest'
 import { toHex } from '../../shared/bytes.ts'
 import { devnetConfig } from '../../shared/config/chains.ts'
 import type { GossipVersion } from '../../shared/p2p/gossip-envelope.ts'
@@ -15,7 +15,7 @@ import { validateGossipBlock } from '../../shared/p2p/validate-block.ts'
 import type { NodeConfig } from '../../workers/config.ts'
 import { handleRpcBody, type RpcBackend, RpcError } from '../../workers/json-rpc.ts'
 import { addressOf, SEQUENCER_KEY, signedBlock } from '../unit/p2p/gossip-block-fixtures.ts'
-import { type FuzzReport, formatReports, fuzz, fuzzReports, MAX_MS_PER_INPUT, mutatedBytes } from './harness.ts'
+import { assertClean, fuzz, mutatedBytes, printReportsAfterAll } from './harness.ts'
 
 const CONFIG = devnetConfig()
 const SIGNER = toHex(addressOf(SEQUENCER_KEY))
@@ -24,15 +24,7 @@ const VERSIONS: GossipVersion[] = [1, 2, 3, 4]
 const BLOCKS = VERSIONS.map((version) => signedBlock({ version, number: 7, timestamp: NOW }).data)
 const SECRET = 'fuzz-relay-secret-0123456789abcdef0123'
 
-function assertClean(r: FuzzReport): void {
-  expect(r.counterexample).toBeUndefined()
-  expect(r.crashes).toBe(0)
-  expect(r.maxMs).toBeLessThan(MAX_MS_PER_INPUT)
-}
-
-afterAll(() => {
-  if (process.env.FUZZ_RUNS) console.log(`\n${formatReports(fuzzReports())}\n`)
-})
+printReportsAfterAll()
 
 describe('fuzz: network edges', () => {
   it('validateGossipBlock: gossip envelopes and SSZ payloads', async () => {

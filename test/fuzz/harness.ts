@@ -5,6 +5,7 @@
  *
  * N is `FUZZ_RUNS` when set (`npm run fuzz` sets 100,000), else a short CI run. The seed is `FUZZ_SEED`, else fixed.
  */
+import { afterAll, expect } from 'vitest'
 import fc from 'fast-check'
 import { DecodeError } from '../../shared/errors.ts'
 
@@ -164,5 +165,19 @@ export function mutatedFixedSize(seeds: readonly Uint8Array[], size: number): fc
     const out = new Uint8Array(size)
     out.set(b.subarray(0, size))
     return out
+  })
+}
+
+/** A target ran clean: no counterexample, no crash, every input within `maxMs`. */
+export function assertClean(r: FuzzReport, maxMs: number = MAX_MS_PER_INPUT): void {
+  expect(r.counterexample).toBeUndefined()
+  expect(r.crashes).toBe(0)
+  expect(r.maxMs).toBeLessThan(maxMs)
+}
+
+/** Print the table of every target's report after a long run (`npm run fuzz`). */
+export function printReportsAfterAll(): void {
+  afterAll(() => {
+    if (process.env.FUZZ_RUNS) console.log(`\n${formatReports(fuzzReports())}\n`)
   })
 }

@@ -6,28 +6,20 @@ import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import fc from 'fast-check'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { fromHex, type Hex, toHex, word } from '../../shared/bytes.ts'
 import type { L1InfoFormat } from '../../shared/config/forks.ts'
 import type { SystemConfig } from '../../shared/config/rollup-config.ts'
 import { type DepositLog, depositFromLog, depositLog } from '../../shared/protocol/deposit-log.ts'
 import { decodeL1InfoCalldata } from '../../shared/protocol/l1-info-calldata.ts'
 import { applyConfigUpdateLog, CONFIG_UPDATE_TYPES, type ConfigUpdateLog, configUpdateLog } from '../../shared/protocol/system-config.ts'
-import { type FuzzReport, formatReports, fuzz, fuzzReports, MAX_MS_PER_INPUT, mutatedBytes } from './harness.ts'
+import { assertClean, fuzz, mutatedBytes, printReportsAfterAll } from './harness.ts'
 
 const PORTAL: Hex = '0xbEb5Fc579115071764c7423A4f12eDde41f106Ed'
 const SYSTEM_CONFIG: Hex = '0x229047fed2591dbec1eF1118d64F7aF3dB9EB290'
 const L1_INFO: string[] = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'l1-info-calldata.json'), 'utf8'))
 
-function assertClean(r: FuzzReport): void {
-  expect(r.counterexample).toBeUndefined()
-  expect(r.crashes).toBe(0)
-  expect(r.maxMs).toBeLessThan(MAX_MS_PER_INPUT)
-}
-
-afterAll(() => {
-  if (process.env.FUZZ_RUNS) console.log(`\n${formatReports(fuzzReports())}\n`)
-})
+printReportsAfterAll()
 
 /** `null` most of the time, a value from `arb` one time in `n`. */
 function rarely<T>(arb: fc.Arbitrary<T>, n: number): fc.Arbitrary<T | null> {
